@@ -1,0 +1,121 @@
+// Emits one params interface per method (generated/params/<section>.ts), plus
+// the narrower params types that select each response variant.
+import { jsdoc } from './jsdoc.js';
+import type { MethodModel, Model } from './model.js';
+import { propertyKey } from './names.js';
+import type { NormalizedParam } from './normalize.js';
+import type { SchemaNode } from './schema-types.js';
+import { arrayOf, enumDoc, ImportSet, TypeRenderer, union } from './type-expressions.js';
+import type { ResolvedCondition } from './variants.js';
+
+/** How a param is sent when its JS value alone does not say (see src/encode-params.ts). */
+export type ParamEncoding = 'json' | { valueObject: string[] };
+
+export interface ParamType {
+  type: string;
+  encoding?: ParamEncoding;
+}
+
+/**
+ * The type a caller may pass for a param. `format: json` params take the
+ * structured value (sent JSON-encoded) or a pre-encoded string; `value_object`
+ * arrays take "owner_id_id" strings or the objects they stand for.
+ */
+export function paramType(node: SchemaNode, renderer: TypeRenderer): ParamType {
+  if (node.format === 'json') {
+    const structured = node.$ref
+      ? renderer.render({ $ref: node.$ref })
+      : node.items
+        ? arrayOf(renderer.render(node.items), true)
+        : 'Record<string, unknown> | readonly unknown[]';
+    return { type: `${structured} | string`, encoding: 'json' };
+  }
+  const items = node.items;
+  if (node.type === 'array' && items?.format === 'value_object' && items.properties) {
+    const { format: _format, ...object } = items;
+    const itemType = `string | ${renderer.render({ ...object, type: 'object' })}`;
+    return { type: arrayOf(itemType, true), encoding: { valueObject: Object.keys(items.properties) } };
+  }
+  return { type: renderer.render(node) };
+}
+
+function isIntegerFlag(param: NormalizedParam): boolean {
+  return param.node.type === 'integer';
+}
+
+/** The member that narrows a params type to one variant (`when`) or away from all (`!when`). */
+function conditionMember(condition: ResolvedCondition, when: boolean, renderer: TypeRenderer): string {
+  const { param } = condition;
+  const key = propertyKey(param.name);
+  switch (condition.kind) {
+    case 'truthy':
+      if (when) return `${key}: ${isIntegerFlag(param) ? '1' : 'true'};`;
+      return `${key}?: ${isIntegerFlag(param) ? '0' : 'false'};`;
+    case 'nonEmpty': {
+      if (!when) return `${key}?: readonly [];`;
+      const item = param.node.items ? renderer.render(param.node.items) : 'unknown';
+      return `${key}: readonly [${item}, ...${arrayOf(item, false)}];`;
+    }
+    case 'given':
+      return when ? `${key}: ${paramType(param.node, renderer).type};` : `${key}?: undefined;`;
+    case 'oneOf': {
+      const values = condition.values!;
+      const shown = when ? values : (param.node.enum ?? []).filter((v) => !values.includes(String(v)));
+      return `${key}${when || param.required ? '' : '?'}: ${union(shown.map((v) => JSON.stringify(v)))};`;
+    }
+  }
+}
+
+function methodParams(method: MethodModel, renderer: TypeRenderer): string {
+  const members = method.params
+    .map((param) => {
+      const doc = jsdoc([param.node.description, enumDoc(param.node)]);
+      return `${doc}${propertyKey(param.name)}${param.required ? '' : '?'}: ${paramType(param.node, renderer).type};\n`;
+    })
+    .join('');
+  const doc = jsdoc([`Params of \`${method.name}\`.`]);
+  const out = [`${doc}export interface ${method.paramsType} {\n${members}}\n`];
+  const { selected } = method.variants;
+  for (const variant of selected) {
+    const members = variant.when.map((c) => conditionMember(c, true, renderer)).join('\n');
+    const doc = jsdoc([`\`${method.name}\` params that select the ${variant.name} response.`]);
+    out.push(`${doc}export interface ${method.typePrefix}${variant.name}Params extends ${method.paramsType} {\n${members}\n}\n`);
+  }
+  if (selected.length > 0) {
+    const negated = new Map<string, string>();
+    for (const condition of selected.flatMap((v) => v.when)) {
+      negated.set(condition.param.name, conditionMember(condition, false, renderer));
+    }
+    const doc = jsdoc([`\`${method.name}\` params that select none of the variant responses.`]);
+    out.push(`${doc}export interface ${method.typePrefix}PlainParams extends ${method.paramsType} {\n${[...negated.values()].join('\n')}\n}\n`);
+  }
+  return out.join('\n');
+}
+
+/** Module path -> source text, and the encodings the runtime needs per method. */
+export function emitParams(model: Model, header: string): {
+  modules: Map<string, string>;
+  encodings: Map<string, Record<string, ParamEncoding>>;
+} {
+  const byModule = new Map<string, MethodModel[]>();
+  for (const method of model.methods) {
+    byModule.set(method.paramsModule, [...(byModule.get(method.paramsModule) ?? []), method]);
+  }
+  const modules = new Map<string, string>();
+  const encodings = new Map<string, Record<string, ParamEncoding>>();
+  for (const [module, methods] of byModule) {
+    const imports = new ImportSet(module);
+    const renderer = new TypeRenderer(model.index, imports, { readonlyArrays: true });
+    const body = methods.map((m) => methodParams(m, renderer)).join('\n');
+    modules.set(module, `${header}\n${imports.render()}\n${body}`);
+    for (const method of methods) {
+      const encode: Record<string, ParamEncoding> = {};
+      for (const param of method.params) {
+        const { encoding } = paramType(param.node, renderer);
+        if (encoding) encode[param.name] = encoding;
+      }
+      if (Object.keys(encode).length > 0) encodings.set(method.name, encode);
+    }
+  }
+  return { modules, encodings };
+}

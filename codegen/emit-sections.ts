@@ -1,0 +1,113 @@
+// Emits one class per API section (generated/sections/<section>.ts) whose
+// methods hand (method name, params) to the session, and the SectionsBase
+// class that every session extends to expose them lazily.
+import { jsdoc } from './jsdoc.js';
+import type { MethodModel, Model, SectionModel } from './model.js';
+import { ImportSet, relativeModule, union } from './type-expressions.js';
+
+/** Where the runtime's caller contract lives, relative to generated/. */
+const callerModule = '../src/method-caller';
+
+function methodDoc(method: MethodModel, model: Model): string {
+  const errors = method.errors.map((key) => {
+    const error = model.errors.find((e) => e.key === key)!;
+    return `${error.code} ${error.name}`;
+  });
+  return jsdoc([
+    method.description ?? `Calls \`${method.name}\`.`,
+    '',
+    method.access.length ? `Token types: ${method.access.join(', ')}.` : undefined,
+    errors.length ? `Errors: ${errors.join(', ')}.` : undefined,
+    `@see https://dev.vk.com/method/${method.name}`,
+  ]);
+}
+
+function responseUnion(definitions: string[], model: Model, imports: ImportSet): string {
+  return union(
+    definitions.map((definition) => {
+      const name = model.index.typeName(definition);
+      imports.add(model.index.moduleOf(definition), name);
+      return name;
+    }),
+  );
+}
+
+function hasRequired(method: MethodModel): boolean {
+  return method.params.some((p) => p.required);
+}
+
+function sectionMethod(method: MethodModel, model: Model, imports: ImportSet): string {
+  const doc = methodDoc(method, model);
+  const name = method.method;
+  const paramsArg = (type: string, required: boolean) => `params${required ? '' : '?'}: ${type}, options?: CallOptions`;
+  const call = `return this.#caller.callMethod('${method.name}', params, options);`;
+  const base = paramsArg(method.paramsType, hasRequired(method));
+  imports.add(method.paramsModule, method.paramsType);
+  const { selected, defaults } = method.variants;
+  if (selected.length === 0) {
+    const response = responseUnion(defaults, model, imports);
+    return `${doc}${name}(${base}): Promise<${response}> {\n${call}\n}\n`;
+  }
+  const overloads = selected.map((variant) => {
+    const type = `${method.typePrefix}${variant.name}Params`;
+    imports.add(method.paramsModule, type);
+    return `${doc}${name}(${paramsArg(type, true)}): Promise<${responseUnion(variant.responses, model, imports)}>;`;
+  });
+  const plain = `${method.typePrefix}PlainParams`;
+  imports.add(method.paramsModule, plain);
+  const plainRequired = hasRequired(method);
+  overloads.push(`${doc}${name}(${paramsArg(plain, plainRequired)}): Promise<${responseUnion(defaults, model, imports)}>;`);
+  const all = [...defaults, ...selected.flatMap((v) => v.responses)];
+  overloads.push(`${doc}${name}(${base}): Promise<${responseUnion(all, model, imports)}>;`);
+  return `${overloads.join('\n')}\n${name}(${base}): Promise<unknown> {\n${call}\n}\n`;
+}
+
+function sectionModule(section: SectionModel, model: Model, header: string): string {
+  const imports = new ImportSet(section.module);
+  imports.add(callerModule, 'CallOptions');
+  imports.add(callerModule, 'MethodCaller');
+  const methods = section.methods.map((m) => sectionMethod(m, model, imports)).join('\n');
+  const doc = jsdoc([`The \`${section.name}.*\` methods of the VK API.`]);
+  const body = `${doc}export class ${section.className} {
+  readonly #caller: MethodCaller;
+
+  constructor(caller: MethodCaller) {
+    this.#caller = caller;
+  }
+
+${methods}}
+`;
+  return `${header}\n${imports.render()}\n${body}`;
+}
+
+function sectionsBase(model: Model, header: string): string {
+  const module = 'sections';
+  const valueImports = model.sections
+    .map((s) => `import { ${s.className} } from '${relativeModule(module, s.module)}';\n`)
+    .join('');
+  const fields = model.sections.map((s) => `#${s.name}?: ${s.className};`).join('\n');
+  const getters = model.sections
+    .map(
+      (s) =>
+        `${jsdoc([`The \`${s.name}.*\` methods.`])}get ${s.name}(): ${s.className} {\nreturn (this.#${s.name} ??= new ${s.className}(this));\n}\n`,
+    )
+    .join('\n');
+  return `${header}
+import type { CallOptions, MethodCaller } from '${relativeModule(module, callerModule)}';
+${valueImports}
+/** Every API section as a lazily created property; sessions extend this. */
+export abstract class SectionsBase implements MethodCaller {
+${fields}
+
+abstract callMethod<R>(method: string, params: object | undefined, options?: CallOptions): Promise<R>;
+
+${getters}}
+`;
+}
+
+export function emitSections(model: Model, header: string): Map<string, string> {
+  const modules = new Map<string, string>();
+  for (const section of model.sections) modules.set(section.module, sectionModule(section, model, header));
+  modules.set('sections', sectionsBase(model, header));
+  return modules;
+}
