@@ -59,8 +59,9 @@ export function loadSchema(dir: string): RawSchema {
       }
     }
   }
-  if (versions.size !== 1) throw new Error(`methods.json files disagree on the API version: ${[...versions].join(', ')}`);
   const errorsFile = readJson(join(dir, 'errors.json'));
+  versions.add(errorsFile.version);
+  if (versions.size !== 1) throw new Error(`schema files disagree on the API version: ${[...versions].join(', ')}`);
   return {
     version: [...versions][0]!,
     methods: methods.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),

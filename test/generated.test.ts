@@ -1,0 +1,58 @@
+// The real schema end to end: every method, object, response and error is
+// generated, the output is deterministic, matches the committed generated/,
+// and compiles under --strict.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
+import { formatSources } from '../codegen/format.ts';
+import { generateSources } from '../codegen/generate.ts';
+import { readOverlays } from '../codegen/overlays.ts';
+import { compareOutput } from '../codegen/write.ts';
+import { strictOptions } from './support/compile.ts';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const schemaDir = process.env.VK_API_SCHEMA_DIR ?? resolve(root, 'schema/vk-api-schema');
+const overlays = readOverlays(resolve(root, 'schema/overlays.json'));
+const generate = () => generateSources(schemaDir, overlays);
+
+test('the pinned schema generates all 566 methods, 642 objects, 425 responses and 251 errors', () => {
+  const { model, overlaysApplied } = generate();
+  const kinds = Object.values(model.schema.origins);
+  assert.equal(model.methods.length, 566);
+  assert.equal(kinds.filter((o) => o.kind === 'objects').length, 642);
+  assert.equal(kinds.filter((o) => o.kind === 'responses').length, 425);
+  assert.equal(model.errors.length, 251);
+  // 43 dotted sections, plus execute, which belongs to none.
+  assert.equal(model.sections.length, 43);
+  assert.equal(overlaysApplied.length, 5);
+  const params = model.methods.reduce((n, m) => n + m.params.length, 0);
+  assert.equal(params, 2379 + 4, 'every schema param, plus the 4 the overlays add');
+});
+
+test('generation is deterministic and generated/ is what the generator writes', async () => {
+  const config = resolve(root, '.prettierrc.json');
+  const first = await formatSources(generate().files, config);
+  const second = await formatSources(generate().files, config);
+  assert.deepEqual([...first.keys()], [...second.keys()]);
+  for (const [path, source] of first) assert.equal(second.get(path), source, `${path} differs between two runs`);
+  const drift = compareOutput(resolve(root, 'generated'), first);
+  assert.deepEqual(drift, { changed: [], missing: [], extra: [] }, 'run `npm run generate` and commit the result');
+});
+
+test('generated/ compiles under --strict with noUncheckedIndexedAccess, and params have no index signatures', () => {
+  const program = ts.createProgram([resolve(root, 'generated/index.ts'), resolve(root, 'generated/sections.ts'), resolve(root, 'generated/methods.ts'), resolve(root, 'generated/errors.ts')], {
+    ...strictOptions,
+    noUncheckedIndexedAccess: true,
+    types: ['node'],
+  });
+  const diagnostics = ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+  assert.deepEqual(diagnostics, []);
+  for (const file of program.getSourceFiles().filter((f) => f.fileName.includes('/generated/params/'))) {
+    assert.doesNotMatch(file.text, /\[\w+: string\]/, `${file.fileName} has an index signature`);
+  }
+  const header = readFileSync(resolve(root, 'generated/sections/users.ts'), 'utf8').split('\n')[1];
+  assert.match(header!, /Do not edit/);
+});
