@@ -73,6 +73,11 @@ function methodParams(method: MethodModel, renderer: TypeRenderer): string {
       return `${doc}${propertyKey(param.name)}${param.required ? '' : '?'}: ${paramType(param.node, renderer).type};\n`;
     })
     .join('');
+  if (method.params.length === 0) {
+    // An empty interface would accept any object, so a misspelt param would compile.
+    const doc = jsdoc([`\`${method.name}\` takes no params.`]);
+    return `${doc}export type ${method.paramsType} = Record<string, never>;\n`;
+  }
   const doc = jsdoc([`Params of \`${method.name}\`.`]);
   const out = [`${doc}export interface ${method.paramsType} {\n${members}}\n`];
   const { selected } = method.variants;

@@ -58,8 +58,8 @@ export interface AccountGetInfoParams {
   )[];
 }
 
-/** Params of `account.getProfileInfo`. */
-export interface AccountGetProfileInfoParams {}
+/** `account.getProfileInfo` takes no params. */
+export type AccountGetProfileInfoParams = Record<string, never>;
 
 /** Params of `account.getPushSettings`. */
 export interface AccountGetPushSettingsParams {
@@ -146,8 +146,8 @@ export interface AccountSetInfoParams {
   value?: string;
 }
 
-/** Params of `account.setOffline`. */
-export interface AccountSetOfflineParams {}
+/** `account.setOffline` takes no params. */
+export type AccountSetOfflineParams = Record<string, never>;
 
 /** Params of `account.setOnline`. */
 export interface AccountSetOnlineParams {

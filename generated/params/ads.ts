@@ -120,8 +120,8 @@ export interface AdsDeleteTargetPixelParams {
   target_pixel_id: number;
 }
 
-/** Params of `ads.getAccounts`. */
-export interface AdsGetAccountsParams {}
+/** `ads.getAccounts` takes no params. */
+export type AdsGetAccountsParams = Record<string, never>;
 
 /** Params of `ads.getAds`. */
 export interface AdsGetAdsParams {
@@ -441,8 +441,8 @@ export interface AdsGetUploadURLParams {
   icon?: number;
 }
 
-/** Params of `ads.getVideoUploadURL`. */
-export interface AdsGetVideoUploadURLParams {}
+/** `ads.getVideoUploadURL` takes no params. */
+export type AdsGetVideoUploadURLParams = Record<string, never>;
 
 /** Params of `ads.importTargetContacts`. */
 export interface AdsImportTargetContactsParams {

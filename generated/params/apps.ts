@@ -24,8 +24,8 @@ export interface AppsAddUsersToTestingGroupParams {
   group_id: number;
 }
 
-/** Params of `apps.deleteAppRequests`. */
-export interface AppsDeleteAppRequestsParams {}
+/** `apps.deleteAppRequests` takes no params. */
+export type AppsDeleteAppRequestsParams = Record<string, never>;
 
 /** Params of `apps.deleteSnippet`. */
 export interface AppsDeleteSnippetParams {
@@ -131,8 +131,8 @@ export interface AppsGetScoreParams {
   user_id?: number;
 }
 
-/** Params of `apps.getSnippets`. */
-export interface AppsGetSnippetsParams {}
+/** `apps.getSnippets` takes no params. */
+export type AppsGetSnippetsParams = Record<string, never>;
 
 /** Params of `apps.getTestingGroups`. */
 export interface AppsGetTestingGroupsParams {

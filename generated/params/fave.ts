@@ -99,11 +99,11 @@ export interface FaveGetPagesParams {
   tag_id?: number;
 }
 
-/** Params of `fave.getTags`. */
-export interface FaveGetTagsParams {}
+/** `fave.getTags` takes no params. */
+export type FaveGetTagsParams = Record<string, never>;
 
-/** Params of `fave.markSeen`. */
-export interface FaveMarkSeenParams {}
+/** `fave.markSeen` takes no params. */
+export type FaveMarkSeenParams = Record<string, never>;
 
 /** Params of `fave.removeArticle`. */
 export interface FaveRemoveArticleParams {

@@ -48,8 +48,8 @@ export interface FriendsDeleteParams {
   user_id?: number;
 }
 
-/** Params of `friends.deleteAllRequests`. */
-export interface FriendsDeleteAllRequestsParams {}
+/** `friends.deleteAllRequests` takes no params. */
+export type FriendsDeleteAllRequestsParams = Record<string, never>;
 
 /** Params of `friends.deleteList`. */
 export interface FriendsDeleteListParams {
@@ -106,8 +106,8 @@ export interface FriendsGetPlainParams extends FriendsGetParams {
   fields?: readonly [];
 }
 
-/** Params of `friends.getAppUsers`. */
-export interface FriendsGetAppUsersParams {}
+/** `friends.getAppUsers` takes no params. */
+export type FriendsGetAppUsersParams = Record<string, never>;
 
 /** Params of `friends.getLists`. */
 export interface FriendsGetListsParams {

@@ -497,8 +497,8 @@ export interface GroupsGetTagListParams {
   group_id: number;
 }
 
-/** Params of `groups.getTokenPermissions`. */
-export interface GroupsGetTokenPermissionsParams {}
+/** `groups.getTokenPermissions` takes no params. */
+export type GroupsGetTokenPermissionsParams = Record<string, never>;
 
 /** Params of `groups.invite`. */
 export interface GroupsInviteParams {

@@ -39,8 +39,8 @@ export interface LeadFormsGetLeadsParams {
   next_page_token?: string;
 }
 
-/** Params of `leadForms.getUploadURL`. */
-export interface LeadFormsGetUploadURLParams {}
+/** `leadForms.getUploadURL` takes no params. */
+export type LeadFormsGetUploadURLParams = Record<string, never>;
 
 /** Params of `leadForms.list`. */
 export interface LeadFormsListParams {

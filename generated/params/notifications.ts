@@ -14,8 +14,8 @@ export interface NotificationsGetParams {
   end_time?: number;
 }
 
-/** Params of `notifications.markAsViewed`. */
-export interface NotificationsMarkAsViewedParams {}
+/** `notifications.markAsViewed` takes no params. */
+export type NotificationsMarkAsViewedParams = Record<string, never>;
 
 /** Params of `notifications.sendMessage`. */
 export interface NotificationsSendMessageParams {

@@ -60,8 +60,8 @@ export interface PollsEditParams {
   background_id?: 0 | 1 | 2 | 3 | 4 | 6 | 8 | 9;
 }
 
-/** Params of `polls.getBackgrounds`. */
-export interface PollsGetBackgroundsParams {}
+/** `polls.getBackgrounds` takes no params. */
+export type PollsGetBackgroundsParams = Record<string, never>;
 
 /** Params of `polls.getById`. */
 export interface PollsGetByIdParams {

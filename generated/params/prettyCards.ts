@@ -43,5 +43,5 @@ export interface PrettyCardsGetByIdParams {
   card_ids: readonly number[];
 }
 
-/** Params of `prettyCards.getUploadURL`. */
-export interface PrettyCardsGetUploadURLParams {}
+/** `prettyCards.getUploadURL` takes no params. */
+export type PrettyCardsGetUploadURLParams = Record<string, never>;

@@ -19,8 +19,8 @@ export interface SecureCheckTokenParams {
   ip?: string;
 }
 
-/** Params of `secure.getAppBalance`. */
-export interface SecureGetAppBalanceParams {}
+/** `secure.getAppBalance` takes no params. */
+export type SecureGetAppBalanceParams = Record<string, never>;
 
 /** Params of `secure.getSMSHistory`. */
 export interface SecureGetSMSHistoryParams {

@@ -7,8 +7,8 @@ export interface StoreAddStickersToFavoriteParams {
   sticker_ids: readonly number[];
 }
 
-/** Params of `store.getFavoriteStickers`. */
-export interface StoreGetFavoriteStickersParams {}
+/** `store.getFavoriteStickers` takes no params. */
+export type StoreGetFavoriteStickersParams = Record<string, never>;
 
 /** Params of `store.getProducts`. */
 export interface StoreGetProductsParams {

@@ -47,8 +47,8 @@ export interface UtilsGetLinkStatsPlainParams extends UtilsGetLinkStatsParams {
   extended?: false;
 }
 
-/** Params of `utils.getServerTime`. */
-export interface UtilsGetServerTimeParams {}
+/** `utils.getServerTime` takes no params. */
+export type UtilsGetServerTimeParams = Record<string, never>;
 
 /** Params of `utils.getShortLink`. */
 export interface UtilsGetShortLinkParams {

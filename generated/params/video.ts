@@ -245,8 +245,8 @@ export interface VideoGetThumbUploadUrlParams {
   owner_id: number;
 }
 
-/** Params of `video.liveGetCategories`. */
-export interface VideoLiveGetCategoriesParams {}
+/** `video.liveGetCategories` takes no params. */
+export type VideoLiveGetCategoriesParams = Record<string, never>;
 
 /** Params of `video.removeFromAlbum`. */
 export interface VideoRemoveFromAlbumParams {
