@@ -5,10 +5,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { generateSources } from '../codegen/generate.ts';
-import type { Overlays } from '../codegen/overlays.ts';
-import { typeCheck } from './support/compile.ts';
-import { ref, writeMiniSchema } from './support/mini-schema.ts';
+import { generateSources } from '../codegen/generate.js';
+import type { Overlays } from '../codegen/overlays.js';
+import { typeCheck } from './support/compile.js';
+import { ref, writeMiniSchema } from './support/mini-schema.js';
 
 const callerSource = readFileSync(fileURLToPath(new URL('../src/method-caller.ts', import.meta.url)), 'utf8');
 
@@ -130,7 +130,7 @@ const miniSchema = () =>
   });
 
 function compileWith(files: Map<string, string>, consumer: string): string[] {
-  const all = new Map([...files].map(([path, source]) => [`generated/${path}`, source] as const));
+  const all = new Map<string, string>([...files].map(([path, source]) => [`generated/${path}`, source] as const));
   all.set('src/method-caller.ts', callerSource);
   all.set('consumer.ts', consumer);
   return typeCheck(all);

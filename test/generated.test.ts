@@ -7,11 +7,11 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
-import { formatSources } from '../codegen/format.ts';
-import { generateSources } from '../codegen/generate.ts';
-import { readOverlays } from '../codegen/overlays.ts';
-import { compareOutput } from '../codegen/write.ts';
-import { strictOptions } from './support/compile.ts';
+import { formatSources } from '../codegen/format.js';
+import { generateSources } from '../codegen/generate.js';
+import { readOverlays } from '../codegen/overlays.js';
+import { compareOutput } from '../codegen/write.js';
+import { strictOptions } from './support/compile.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const schemaDir = process.env.VK_API_SCHEMA_DIR ?? resolve(root, 'schema/vk-api-schema');

@@ -152,6 +152,13 @@ export async function surface(): Promise<void> {
   // The escape hatch: methods the schema lacks.
   const unknownResult: unknown = await api.call('newsection.brandNew', { x: 1 });
 
+  // execute: hand-modelled, generic in its result, with the errors of the calls inside.
+  const executed = await api.execute<{ count: number }>({ code: 'return {count: 1};' });
+  const executedCount: number = executed.response.count;
+  const failedInside: string | undefined = executed.executeErrors[0]?.method;
+  // @ts-expect-error code is required
+  await api.execute({ func_v: 1 });
+
   // Helper types.
   const name: MethodName = 'wall.get';
   // @ts-expect-error not a method
@@ -165,5 +172,5 @@ export async function surface(): Promise<void> {
   // @ts-expect-error not an error name
   ApiErrorCode.NoSuchError;
 
-  void [firstName, profiles, groups, posts, messageId, member, invitation, counter, added, addedMany, serverTime, wallProfiles, timeViaCall, unknownResult, name, params, tooMany, notAName, badParams, wrongMember, notOk];
+  void [executedCount, failedInside, firstName, profiles, groups, posts, messageId, member, invitation, counter, added, addedMany, serverTime, wallProfiles, timeViaCall, unknownResult, name, params, tooMany, notAName, badParams, wrongMember, notOk];
 }
