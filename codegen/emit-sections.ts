@@ -4,11 +4,12 @@
 import { jsdoc } from './jsdoc.js';
 import type { MethodModel, Model, SectionModel } from './model.js';
 import { ImportSet, relativeModule, union } from './type-expressions.js';
+import type { ResolvedCondition } from './variants.js';
 
 /** Where the runtime's caller contract lives, relative to generated/. */
 const callerModule = '../src/method-caller';
 
-function methodDoc(method: MethodModel, model: Model): string {
+function methodDoc(method: MethodModel, model: Model, variantNote?: string): string {
   const errors = method.errors.map((key) => {
     const error = model.errors.find((e) => e.key === key)!;
     return `${error.code} ${error.name}`;
@@ -16,6 +17,7 @@ function methodDoc(method: MethodModel, model: Model): string {
   return jsdoc([
     method.description ?? `Calls \`${method.name}\`.`,
     '',
+    variantNote,
     method.access.length ? `Token types: ${method.access.join(', ')}.` : undefined,
     errors.length ? `Errors: ${errors.join(', ')}.` : undefined,
     `@see https://dev.vk.com/method/${method.name}`,
@@ -36,6 +38,20 @@ function hasRequired(method: MethodModel): boolean {
   return method.params.some((p) => p.required);
 }
 
+/** How a variant is selected, in words, for the overload's JSDoc. */
+function describeCondition({ kind, param, values }: ResolvedCondition): string {
+  switch (kind) {
+    case 'truthy':
+      return `\`${param.name}\` set`;
+    case 'nonEmpty':
+      return `non-empty \`${param.name}\``;
+    case 'given':
+      return `\`${param.name}\` given`;
+    case 'oneOf':
+      return `\`${param.name}\`: ${values!.map((v) => `'${v}'`).join(' or ')}`;
+  }
+}
+
 function sectionMethod(method: MethodModel, model: Model, imports: ImportSet): string {
   const doc = methodDoc(method, model);
   const name = method.method;
@@ -51,14 +67,17 @@ function sectionMethod(method: MethodModel, model: Model, imports: ImportSet): s
   const overloads = selected.map((variant) => {
     const type = `${method.typePrefix}${variant.name}Params`;
     imports.add(method.paramsModule, type);
-    return `${doc}${name}(${paramsArg(type, true)}): Promise<${responseUnion(variant.responses, model, imports)}>;`;
+    const note = `With ${variant.when.map(describeCondition).join(' and ')}: the ${variant.name} response.`;
+    return `${methodDoc(method, model, note)}${name}(${paramsArg(type, true)}): Promise<${responseUnion(variant.responses, model, imports)}>;`;
   });
   const plain = `${method.typePrefix}PlainParams`;
   imports.add(method.paramsModule, plain);
   const plainRequired = hasRequired(method);
-  overloads.push(`${doc}${name}(${paramsArg(plain, plainRequired)}): Promise<${responseUnion(defaults, model, imports)}>;`);
+  const plainDoc = methodDoc(method, model, 'Without the params that select a variant: the plain response.');
+  overloads.push(`${plainDoc}${name}(${paramsArg(plain, plainRequired)}): Promise<${responseUnion(defaults, model, imports)}>;`);
   const all = [...defaults, ...selected.flatMap((v) => v.responses)];
-  overloads.push(`${doc}${name}(${base}): Promise<${responseUnion(all, model, imports)}>;`);
+  const anyDoc = methodDoc(method, model, 'When the selecting params are not known at compile time: any of the responses.');
+  overloads.push(`${anyDoc}${name}(${base}): Promise<${responseUnion(all, model, imports)}>;`);
   return `${overloads.join('\n')}\n${name}(${base}): Promise<unknown> {\n${call}\n}\n`;
 }
 

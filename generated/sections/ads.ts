@@ -450,6 +450,7 @@ export class AdsSection {
   /**
    * Returns a set of auto-suggestions for various targeting parameters.
    *
+   * With `section`: 'regions': the Regions response.
    * Token types: user.
    * @see https://dev.vk.com/method/ads.getSuggestions
    */
@@ -460,6 +461,7 @@ export class AdsSection {
   /**
    * Returns a set of auto-suggestions for various targeting parameters.
    *
+   * With `section`: 'cities': the Cities response.
    * Token types: user.
    * @see https://dev.vk.com/method/ads.getSuggestions
    */
@@ -470,6 +472,7 @@ export class AdsSection {
   /**
    * Returns a set of auto-suggestions for various targeting parameters.
    *
+   * With `section`: 'schools': the Schools response.
    * Token types: user.
    * @see https://dev.vk.com/method/ads.getSuggestions
    */
@@ -480,6 +483,7 @@ export class AdsSection {
   /**
    * Returns a set of auto-suggestions for various targeting parameters.
    *
+   * Without the params that select a variant: the plain response.
    * Token types: user.
    * @see https://dev.vk.com/method/ads.getSuggestions
    */
@@ -487,6 +491,7 @@ export class AdsSection {
   /**
    * Returns a set of auto-suggestions for various targeting parameters.
    *
+   * When the selecting params are not known at compile time: any of the responses.
    * Token types: user.
    * @see https://dev.vk.com/method/ads.getSuggestions
    */

@@ -120,6 +120,7 @@ export class AppsSection {
   /**
    * Creates friends list for requests and invites in current app.
    *
+   * With `extended` set: the Extended response.
    * Token types: user.
    * @see https://dev.vk.com/method/apps.getFriendsList
    */
@@ -130,6 +131,7 @@ export class AppsSection {
   /**
    * Creates friends list for requests and invites in current app.
    *
+   * Without the params that select a variant: the plain response.
    * Token types: user.
    * @see https://dev.vk.com/method/apps.getFriendsList
    */
@@ -137,6 +139,7 @@ export class AppsSection {
   /**
    * Creates friends list for requests and invites in current app.
    *
+   * When the selecting params are not known at compile time: any of the responses.
    * Token types: user.
    * @see https://dev.vk.com/method/apps.getFriendsList
    */
@@ -151,6 +154,7 @@ export class AppsSection {
   /**
    * Returns players rating in the game.
    *
+   * With `extended` set: the Extended response.
    * Token types: user.
    * @see https://dev.vk.com/method/apps.getLeaderboard
    */
@@ -161,6 +165,7 @@ export class AppsSection {
   /**
    * Returns players rating in the game.
    *
+   * Without the params that select a variant: the plain response.
    * Token types: user.
    * @see https://dev.vk.com/method/apps.getLeaderboard
    */
@@ -168,6 +173,7 @@ export class AppsSection {
   /**
    * Returns players rating in the game.
    *
+   * When the selecting params are not known at compile time: any of the responses.
    * Token types: user.
    * @see https://dev.vk.com/method/apps.getLeaderboard
    */

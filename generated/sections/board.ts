@@ -123,6 +123,7 @@ export class BoardSection {
   /**
    * Returns a list of comments on a topic on a community's discussion board.
    *
+   * With `extended` set: the Extended response.
    * Token types: service, user.
    * @see https://dev.vk.com/method/board.getComments
    */
@@ -130,6 +131,7 @@ export class BoardSection {
   /**
    * Returns a list of comments on a topic on a community's discussion board.
    *
+   * Without the params that select a variant: the plain response.
    * Token types: service, user.
    * @see https://dev.vk.com/method/board.getComments
    */
@@ -137,6 +139,7 @@ export class BoardSection {
   /**
    * Returns a list of comments on a topic on a community's discussion board.
    *
+   * When the selecting params are not known at compile time: any of the responses.
    * Token types: service, user.
    * @see https://dev.vk.com/method/board.getComments
    */
@@ -151,6 +154,7 @@ export class BoardSection {
   /**
    * Returns a list of topics on a community's discussion board.
    *
+   * With `extended` set: the Extended response.
    * Token types: service, user.
    * @see https://dev.vk.com/method/board.getTopics
    */
@@ -158,6 +162,7 @@ export class BoardSection {
   /**
    * Returns a list of topics on a community's discussion board.
    *
+   * Without the params that select a variant: the plain response.
    * Token types: service, user.
    * @see https://dev.vk.com/method/board.getTopics
    */
@@ -165,6 +170,7 @@ export class BoardSection {
   /**
    * Returns a list of topics on a community's discussion board.
    *
+   * When the selecting params are not known at compile time: any of the responses.
    * Token types: service, user.
    * @see https://dev.vk.com/method/board.getTopics
    */

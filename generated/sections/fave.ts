@@ -131,6 +131,7 @@ export class FaveSection {
   /**
    * Calls `fave.get`.
    *
+   * With `extended` set: the Extended response.
    * Token types: user.
    * @see https://dev.vk.com/method/fave.get
    */
@@ -138,6 +139,7 @@ export class FaveSection {
   /**
    * Calls `fave.get`.
    *
+   * Without the params that select a variant: the plain response.
    * Token types: user.
    * @see https://dev.vk.com/method/fave.get
    */
@@ -145,6 +147,7 @@ export class FaveSection {
   /**
    * Calls `fave.get`.
    *
+   * When the selecting params are not known at compile time: any of the responses.
    * Token types: user.
    * @see https://dev.vk.com/method/fave.get
    */

@@ -93,6 +93,7 @@ export class FriendsSection {
   /**
    * Checks the current user's friendship status with other specified users.
    *
+   * With `extended` set: the Extended response.
    * Token types: user.
    * @see https://dev.vk.com/method/friends.areFriends
    */
@@ -103,6 +104,7 @@ export class FriendsSection {
   /**
    * Checks the current user's friendship status with other specified users.
    *
+   * Without the params that select a variant: the plain response.
    * Token types: user.
    * @see https://dev.vk.com/method/friends.areFriends
    */
@@ -110,6 +112,7 @@ export class FriendsSection {
   /**
    * Checks the current user's friendship status with other specified users.
    *
+   * When the selecting params are not known at compile time: any of the responses.
    * Token types: user.
    * @see https://dev.vk.com/method/friends.areFriends
    */
@@ -176,6 +179,7 @@ export class FriendsSection {
   /**
    * Returns a list of user IDs or detailed information about a user's friends.
    *
+   * With non-empty `fields`: the Fields response.
    * Token types: service, user.
    * @see https://dev.vk.com/method/friends.get
    */
@@ -183,6 +187,7 @@ export class FriendsSection {
   /**
    * Returns a list of user IDs or detailed information about a user's friends.
    *
+   * Without the params that select a variant: the plain response.
    * Token types: service, user.
    * @see https://dev.vk.com/method/friends.get
    */
@@ -190,6 +195,7 @@ export class FriendsSection {
   /**
    * Returns a list of user IDs or detailed information about a user's friends.
    *
+   * When the selecting params are not known at compile time: any of the responses.
    * Token types: service, user.
    * @see https://dev.vk.com/method/friends.get
    */
@@ -221,6 +227,7 @@ export class FriendsSection {
   /**
    * Returns a list of user IDs of the mutual friends of two users.
    *
+   * With `target_uids` given: the TargetUids response.
    * Token types: user.
    * @see https://dev.vk.com/method/friends.getMutual
    */
@@ -231,6 +238,7 @@ export class FriendsSection {
   /**
    * Returns a list of user IDs of the mutual friends of two users.
    *
+   * Without the params that select a variant: the plain response.
    * Token types: user.
    * @see https://dev.vk.com/method/friends.getMutual
    */
@@ -241,6 +249,7 @@ export class FriendsSection {
   /**
    * Returns a list of user IDs of the mutual friends of two users.
    *
+   * When the selecting params are not known at compile time: any of the responses.
    * Token types: user.
    * @see https://dev.vk.com/method/friends.getMutual
    */
@@ -255,6 +264,7 @@ export class FriendsSection {
   /**
    * Returns a list of user IDs of a user's friends who are online.
    *
+   * With `online_mobile` set and `extended` set: the OnlineMobileExtended response.
    * Token types: user.
    * @see https://dev.vk.com/method/friends.getOnline
    */
@@ -265,6 +275,7 @@ export class FriendsSection {
   /**
    * Returns a list of user IDs of a user's friends who are online.
    *
+   * With `online_mobile` set: the OnlineMobile response.
    * Token types: user.
    * @see https://dev.vk.com/method/friends.getOnline
    */
@@ -275,6 +286,7 @@ export class FriendsSection {
   /**
    * Returns a list of user IDs of a user's friends who are online.
    *
+   * With `extended` set: the Extended response.
    * Token types: user.
    * @see https://dev.vk.com/method/friends.getOnline
    */
@@ -282,6 +294,7 @@ export class FriendsSection {
   /**
    * Returns a list of user IDs of a user's friends who are online.
    *
+   * Without the params that select a variant: the plain response.
    * Token types: user.
    * @see https://dev.vk.com/method/friends.getOnline
    */
@@ -289,6 +302,7 @@ export class FriendsSection {
   /**
    * Returns a list of user IDs of a user's friends who are online.
    *
+   * When the selecting params are not known at compile time: any of the responses.
    * Token types: user.
    * @see https://dev.vk.com/method/friends.getOnline
    */
@@ -318,6 +332,7 @@ export class FriendsSection {
   /**
    * Returns information about the current user's incoming and outgoing friend requests.
    *
+   * With `need_mutual` set: the NeedMutual response.
    * Token types: user.
    * @see https://dev.vk.com/method/friends.getRequests
    */
@@ -328,6 +343,7 @@ export class FriendsSection {
   /**
    * Returns information about the current user's incoming and outgoing friend requests.
    *
+   * With `extended` set: the Extended response.
    * Token types: user.
    * @see https://dev.vk.com/method/friends.getRequests
    */
@@ -338,6 +354,7 @@ export class FriendsSection {
   /**
    * Returns information about the current user's incoming and outgoing friend requests.
    *
+   * Without the params that select a variant: the plain response.
    * Token types: user.
    * @see https://dev.vk.com/method/friends.getRequests
    */
@@ -345,6 +362,7 @@ export class FriendsSection {
   /**
    * Returns information about the current user's incoming and outgoing friend requests.
    *
+   * When the selecting params are not known at compile time: any of the responses.
    * Token types: user.
    * @see https://dev.vk.com/method/friends.getRequests
    */

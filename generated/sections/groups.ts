@@ -294,6 +294,7 @@ export class GroupsSection {
   /**
    * Returns a list of the communities to which a user belongs.
    *
+   * With `extended` set: the Extended response.
    * Token types: service, user.
    * Errors: 260 AccessGroups.
    * @see https://dev.vk.com/method/groups.get
@@ -302,6 +303,7 @@ export class GroupsSection {
   /**
    * Returns a list of the communities to which a user belongs.
    *
+   * Without the params that select a variant: the plain response.
    * Token types: service, user.
    * Errors: 260 AccessGroups.
    * @see https://dev.vk.com/method/groups.get
@@ -310,6 +312,7 @@ export class GroupsSection {
   /**
    * Returns a list of the communities to which a user belongs.
    *
+   * When the selecting params are not known at compile time: any of the responses.
    * Token types: service, user.
    * Errors: 260 AccessGroups.
    * @see https://dev.vk.com/method/groups.get
@@ -394,6 +397,7 @@ export class GroupsSection {
   /**
    * Returns categories list for communities catalog
    *
+   * With `extended` set: the Extended response.
    * Token types: user.
    * @see https://dev.vk.com/method/groups.getCatalogInfo
    */
@@ -404,6 +408,7 @@ export class GroupsSection {
   /**
    * Returns categories list for communities catalog
    *
+   * Without the params that select a variant: the plain response.
    * Token types: user.
    * @see https://dev.vk.com/method/groups.getCatalogInfo
    */
@@ -414,6 +419,7 @@ export class GroupsSection {
   /**
    * Returns categories list for communities catalog
    *
+   * When the selecting params are not known at compile time: any of the responses.
    * Token types: user.
    * @see https://dev.vk.com/method/groups.getCatalogInfo
    */
@@ -438,6 +444,7 @@ export class GroupsSection {
   /**
    * Returns a list of invitations to join communities and events.
    *
+   * With `extended` set: the Extended response.
    * Token types: user.
    * @see https://dev.vk.com/method/groups.getInvites
    */
@@ -445,6 +452,7 @@ export class GroupsSection {
   /**
    * Returns a list of invitations to join communities and events.
    *
+   * Without the params that select a variant: the plain response.
    * Token types: user.
    * @see https://dev.vk.com/method/groups.getInvites
    */
@@ -452,6 +460,7 @@ export class GroupsSection {
   /**
    * Returns a list of invitations to join communities and events.
    *
+   * When the selecting params are not known at compile time: any of the responses.
    * Token types: user.
    * @see https://dev.vk.com/method/groups.getInvites
    */
@@ -492,6 +501,7 @@ export class GroupsSection {
   /**
    * Returns a list of community members.
    *
+   * With non-empty `fields`: the Fields response.
    * Token types: group, service, user.
    * Errors: 125 ParamGroupId.
    * @see https://dev.vk.com/method/groups.getMembers
@@ -500,6 +510,7 @@ export class GroupsSection {
   /**
    * Returns a list of community members.
    *
+   * With `filter`: 'managers': the Managers response.
    * Token types: group, service, user.
    * Errors: 125 ParamGroupId.
    * @see https://dev.vk.com/method/groups.getMembers
@@ -508,6 +519,7 @@ export class GroupsSection {
   /**
    * Returns a list of community members.
    *
+   * Without the params that select a variant: the plain response.
    * Token types: group, service, user.
    * Errors: 125 ParamGroupId.
    * @see https://dev.vk.com/method/groups.getMembers
@@ -516,6 +528,7 @@ export class GroupsSection {
   /**
    * Returns a list of community members.
    *
+   * When the selecting params are not known at compile time: any of the responses.
    * Token types: group, service, user.
    * Errors: 125 ParamGroupId.
    * @see https://dev.vk.com/method/groups.getMembers
@@ -541,6 +554,7 @@ export class GroupsSection {
   /**
    * Returns a list of requests to the community.
    *
+   * With non-empty `fields`: the Fields response.
    * Token types: user.
    * @see https://dev.vk.com/method/groups.getRequests
    */
@@ -548,6 +562,7 @@ export class GroupsSection {
   /**
    * Returns a list of requests to the community.
    *
+   * Without the params that select a variant: the plain response.
    * Token types: user.
    * @see https://dev.vk.com/method/groups.getRequests
    */
@@ -555,6 +570,7 @@ export class GroupsSection {
   /**
    * Returns a list of requests to the community.
    *
+   * When the selecting params are not known at compile time: any of the responses.
    * Token types: user.
    * @see https://dev.vk.com/method/groups.getRequests
    */
@@ -602,6 +618,7 @@ export class GroupsSection {
   /**
    * Allows to invite friends to the community.
    *
+   * With `user_ids_list` given: the UserIds response.
    * Token types: user.
    * Errors: 103 Limits.
    * @see https://dev.vk.com/method/groups.invite
@@ -610,6 +627,7 @@ export class GroupsSection {
   /**
    * Allows to invite friends to the community.
    *
+   * Without the params that select a variant: the plain response.
    * Token types: user.
    * Errors: 103 Limits.
    * @see https://dev.vk.com/method/groups.invite
@@ -618,6 +636,7 @@ export class GroupsSection {
   /**
    * Allows to invite friends to the community.
    *
+   * When the selecting params are not known at compile time: any of the responses.
    * Token types: user.
    * Errors: 103 Limits.
    * @see https://dev.vk.com/method/groups.invite
@@ -630,6 +649,7 @@ export class GroupsSection {
   /**
    * Returns information specifying whether a user is a member of a community.
    *
+   * With `user_ids` given and `extended` set: the UserIdsExtended response.
    * Token types: group, service, user.
    * @see https://dev.vk.com/method/groups.isMember
    */
@@ -640,6 +660,7 @@ export class GroupsSection {
   /**
    * Returns information specifying whether a user is a member of a community.
    *
+   * With `user_ids` given: the UserIds response.
    * Token types: group, service, user.
    * @see https://dev.vk.com/method/groups.isMember
    */
@@ -647,6 +668,7 @@ export class GroupsSection {
   /**
    * Returns information specifying whether a user is a member of a community.
    *
+   * With `extended` set: the Extended response.
    * Token types: group, service, user.
    * @see https://dev.vk.com/method/groups.isMember
    */
@@ -654,6 +676,7 @@ export class GroupsSection {
   /**
    * Returns information specifying whether a user is a member of a community.
    *
+   * Without the params that select a variant: the plain response.
    * Token types: group, service, user.
    * @see https://dev.vk.com/method/groups.isMember
    */
@@ -661,6 +684,7 @@ export class GroupsSection {
   /**
    * Returns information specifying whether a user is a member of a community.
    *
+   * When the selecting params are not known at compile time: any of the responses.
    * Token types: group, service, user.
    * @see https://dev.vk.com/method/groups.isMember
    */

@@ -50,6 +50,7 @@ export class LikesSection {
   /**
    * Returns a list of IDs of users who added the specified object to their 'Likes' list.
    *
+   * With `extended` set: the Extended response.
    * Token types: service, user.
    * Errors: 232 LikesReactionCanNotBeApplied.
    * @see https://dev.vk.com/method/likes.getList
@@ -58,6 +59,7 @@ export class LikesSection {
   /**
    * Returns a list of IDs of users who added the specified object to their 'Likes' list.
    *
+   * Without the params that select a variant: the plain response.
    * Token types: service, user.
    * Errors: 232 LikesReactionCanNotBeApplied.
    * @see https://dev.vk.com/method/likes.getList
@@ -66,6 +68,7 @@ export class LikesSection {
   /**
    * Returns a list of IDs of users who added the specified object to their 'Likes' list.
    *
+   * When the selecting params are not known at compile time: any of the responses.
    * Token types: service, user.
    * Errors: 232 LikesReactionCanNotBeApplied.
    * @see https://dev.vk.com/method/likes.getList

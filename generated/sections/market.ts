@@ -296,6 +296,7 @@ export class MarketSection {
   /**
    * Returns items list for a community.
    *
+   * With `extended` set: the Extended response.
    * Token types: user.
    * @see https://dev.vk.com/method/market.get
    */
@@ -303,6 +304,7 @@ export class MarketSection {
   /**
    * Returns items list for a community.
    *
+   * Without the params that select a variant: the plain response.
    * Token types: user.
    * @see https://dev.vk.com/method/market.get
    */
@@ -310,6 +312,7 @@ export class MarketSection {
   /**
    * Returns items list for a community.
    *
+   * When the selecting params are not known at compile time: any of the responses.
    * Token types: user.
    * @see https://dev.vk.com/method/market.get
    */
@@ -341,6 +344,7 @@ export class MarketSection {
   /**
    * Returns information about market items by their ids.
    *
+   * With `extended` set: the Extended response.
    * Token types: user.
    * Errors: 1525 MarketDisabled, 1526 MarketServicesDisabled.
    * @see https://dev.vk.com/method/market.getById
@@ -349,6 +353,7 @@ export class MarketSection {
   /**
    * Returns information about market items by their ids.
    *
+   * Without the params that select a variant: the plain response.
    * Token types: user.
    * Errors: 1525 MarketDisabled, 1526 MarketServicesDisabled.
    * @see https://dev.vk.com/method/market.getById
@@ -357,6 +362,7 @@ export class MarketSection {
   /**
    * Returns information about market items by their ids.
    *
+   * When the selecting params are not known at compile time: any of the responses.
    * Token types: user.
    * Errors: 1525 MarketDisabled, 1526 MarketServicesDisabled.
    * @see https://dev.vk.com/method/market.getById
@@ -425,6 +431,7 @@ export class MarketSection {
   /**
    * Calls `market.getOrders`.
    *
+   * With `extended` set: the Extended response.
    * Token types: user.
    * @see https://dev.vk.com/method/market.getOrders
    */
@@ -432,6 +439,7 @@ export class MarketSection {
   /**
    * Calls `market.getOrders`.
    *
+   * Without the params that select a variant: the plain response.
    * Token types: user.
    * @see https://dev.vk.com/method/market.getOrders
    */
@@ -439,6 +447,7 @@ export class MarketSection {
   /**
    * Calls `market.getOrders`.
    *
+   * When the selecting params are not known at compile time: any of the responses.
    * Token types: user.
    * @see https://dev.vk.com/method/market.getOrders
    */
@@ -588,6 +597,7 @@ export class MarketSection {
   /**
    * Searches market items in a community's catalog
    *
+   * With `extended` set: the Extended response.
    * Token types: user.
    * @see https://dev.vk.com/method/market.search
    */
@@ -595,6 +605,7 @@ export class MarketSection {
   /**
    * Searches market items in a community's catalog
    *
+   * Without the params that select a variant: the plain response.
    * Token types: user.
    * @see https://dev.vk.com/method/market.search
    */
@@ -602,6 +613,7 @@ export class MarketSection {
   /**
    * Searches market items in a community's catalog
    *
+   * When the selecting params are not known at compile time: any of the responses.
    * Token types: user.
    * @see https://dev.vk.com/method/market.search
    */

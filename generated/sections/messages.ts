@@ -254,6 +254,7 @@ export class MessagesSection {
   /**
    * Returns messages by their IDs within the conversation.
    *
+   * With `extended` set: the Extended response.
    * Token types: group, user.
    * @see https://dev.vk.com/method/messages.getByConversationMessageId
    */
@@ -264,6 +265,7 @@ export class MessagesSection {
   /**
    * Returns messages by their IDs within the conversation.
    *
+   * Without the params that select a variant: the plain response.
    * Token types: group, user.
    * @see https://dev.vk.com/method/messages.getByConversationMessageId
    */
@@ -274,6 +276,7 @@ export class MessagesSection {
   /**
    * Returns messages by their IDs within the conversation.
    *
+   * When the selecting params are not known at compile time: any of the responses.
    * Token types: group, user.
    * @see https://dev.vk.com/method/messages.getByConversationMessageId
    */
@@ -291,6 +294,7 @@ export class MessagesSection {
   /**
    * Returns messages by their IDs.
    *
+   * With `extended` set: the Extended response.
    * Token types: group, user.
    * @see https://dev.vk.com/method/messages.getById
    */
@@ -298,6 +302,7 @@ export class MessagesSection {
   /**
    * Returns messages by their IDs.
    *
+   * Without the params that select a variant: the plain response.
    * Token types: group, user.
    * @see https://dev.vk.com/method/messages.getById
    */
@@ -305,6 +310,7 @@ export class MessagesSection {
   /**
    * Returns messages by their IDs.
    *
+   * When the selecting params are not known at compile time: any of the responses.
    * Token types: group, user.
    * @see https://dev.vk.com/method/messages.getById
    */
@@ -319,6 +325,7 @@ export class MessagesSection {
   /**
    * Returns information about a chat.
    *
+   * With `chat_ids` given and non-empty `fields`: the ChatIdsFields response.
    * Token types: user.
    * Errors: 945 MessagesChatDisabled, 946 MessagesChatUnsupported, 1012 MessagesWritingDisabledForChat, 925 MessagesChatNotAdmin.
    * @see https://dev.vk.com/method/messages.getChat
@@ -330,6 +337,7 @@ export class MessagesSection {
   /**
    * Returns information about a chat.
    *
+   * With non-empty `fields`: the Fields response.
    * Token types: user.
    * Errors: 945 MessagesChatDisabled, 946 MessagesChatUnsupported, 1012 MessagesWritingDisabledForChat, 925 MessagesChatNotAdmin.
    * @see https://dev.vk.com/method/messages.getChat
@@ -338,6 +346,7 @@ export class MessagesSection {
   /**
    * Returns information about a chat.
    *
+   * With `chat_ids` given: the ChatIds response.
    * Token types: user.
    * Errors: 945 MessagesChatDisabled, 946 MessagesChatUnsupported, 1012 MessagesWritingDisabledForChat, 925 MessagesChatNotAdmin.
    * @see https://dev.vk.com/method/messages.getChat
@@ -346,6 +355,7 @@ export class MessagesSection {
   /**
    * Returns information about a chat.
    *
+   * Without the params that select a variant: the plain response.
    * Token types: user.
    * Errors: 945 MessagesChatDisabled, 946 MessagesChatUnsupported, 1012 MessagesWritingDisabledForChat, 925 MessagesChatNotAdmin.
    * @see https://dev.vk.com/method/messages.getChat
@@ -354,6 +364,7 @@ export class MessagesSection {
   /**
    * Returns information about a chat.
    *
+   * When the selecting params are not known at compile time: any of the responses.
    * Token types: user.
    * Errors: 945 MessagesChatDisabled, 946 MessagesChatUnsupported, 1012 MessagesWritingDisabledForChat, 925 MessagesChatNotAdmin.
    * @see https://dev.vk.com/method/messages.getChat
@@ -416,6 +427,7 @@ export class MessagesSection {
   /**
    * Returns conversations by their IDs
    *
+   * With `extended` set: the Extended response.
    * Token types: group, user.
    * Errors: 927 MessagesChatNotExist, 917 MessagesChatUserNoAccess, 936 MessagesContactNotFound.
    * @see https://dev.vk.com/method/messages.getConversationsById
@@ -427,6 +439,7 @@ export class MessagesSection {
   /**
    * Returns conversations by their IDs
    *
+   * Without the params that select a variant: the plain response.
    * Token types: group, user.
    * Errors: 927 MessagesChatNotExist, 917 MessagesChatUserNoAccess, 936 MessagesContactNotFound.
    * @see https://dev.vk.com/method/messages.getConversationsById
@@ -438,6 +451,7 @@ export class MessagesSection {
   /**
    * Returns conversations by their IDs
    *
+   * When the selecting params are not known at compile time: any of the responses.
    * Token types: group, user.
    * Errors: 927 MessagesChatNotExist, 917 MessagesChatUserNoAccess, 936 MessagesContactNotFound.
    * @see https://dev.vk.com/method/messages.getConversationsById
@@ -453,6 +467,7 @@ export class MessagesSection {
   /**
    * Returns message history for the specified user or group chat.
    *
+   * With `extended` set: the Extended response.
    * Token types: group, user.
    * Errors: 936 MessagesContactNotFound, 927 MessagesChatNotExist.
    * @see https://dev.vk.com/method/messages.getHistory
@@ -464,6 +479,7 @@ export class MessagesSection {
   /**
    * Returns message history for the specified user or group chat.
    *
+   * Without the params that select a variant: the plain response.
    * Token types: group, user.
    * Errors: 936 MessagesContactNotFound, 927 MessagesChatNotExist.
    * @see https://dev.vk.com/method/messages.getHistory
@@ -472,6 +488,7 @@ export class MessagesSection {
   /**
    * Returns message history for the specified user or group chat.
    *
+   * When the selecting params are not known at compile time: any of the responses.
    * Token types: group, user.
    * Errors: 936 MessagesContactNotFound, 927 MessagesChatNotExist.
    * @see https://dev.vk.com/method/messages.getHistory
@@ -500,6 +517,7 @@ export class MessagesSection {
   /**
    * Returns a list of user's important messages.
    *
+   * With `extended` set: the Extended response.
    * Token types: group, user.
    * @see https://dev.vk.com/method/messages.getImportantMessages
    */
@@ -510,6 +528,7 @@ export class MessagesSection {
   /**
    * Returns a list of user's important messages.
    *
+   * Without the params that select a variant: the plain response.
    * Token types: group, user.
    * @see https://dev.vk.com/method/messages.getImportantMessages
    */
@@ -520,6 +539,7 @@ export class MessagesSection {
   /**
    * Returns a list of user's important messages.
    *
+   * When the selecting params are not known at compile time: any of the responses.
    * Token types: group, user.
    * @see https://dev.vk.com/method/messages.getImportantMessages
    */
@@ -768,6 +788,7 @@ export class MessagesSection {
   /**
    * Returns a list of the current user's private messages that match search criteria.
    *
+   * With `extended` set: the Extended response.
    * Token types: group, user.
    * @see https://dev.vk.com/method/messages.search
    */
@@ -775,6 +796,7 @@ export class MessagesSection {
   /**
    * Returns a list of the current user's private messages that match search criteria.
    *
+   * Without the params that select a variant: the plain response.
    * Token types: group, user.
    * @see https://dev.vk.com/method/messages.search
    */
@@ -782,6 +804,7 @@ export class MessagesSection {
   /**
    * Returns a list of the current user's private messages that match search criteria.
    *
+   * When the selecting params are not known at compile time: any of the responses.
    * Token types: group, user.
    * @see https://dev.vk.com/method/messages.search
    */
@@ -796,6 +819,7 @@ export class MessagesSection {
   /**
    * Returns a list of the current user's conversations that match search criteria.
    *
+   * With `extended` set: the Extended response.
    * Token types: group, user.
    * @see https://dev.vk.com/method/messages.searchConversations
    */
@@ -806,6 +830,7 @@ export class MessagesSection {
   /**
    * Returns a list of the current user's conversations that match search criteria.
    *
+   * Without the params that select a variant: the plain response.
    * Token types: group, user.
    * @see https://dev.vk.com/method/messages.searchConversations
    */
@@ -816,6 +841,7 @@ export class MessagesSection {
   /**
    * Returns a list of the current user's conversations that match search criteria.
    *
+   * When the selecting params are not known at compile time: any of the responses.
    * Token types: group, user.
    * @see https://dev.vk.com/method/messages.searchConversations
    */
@@ -830,6 +856,7 @@ export class MessagesSection {
   /**
    * Sends a message.
    *
+   * With `peer_ids` given: the UserIds response.
    * Token types: group, user.
    * Errors: 900 MessagesUserBlocked, 901 MessagesDenySend, 902 MessagesPrivacy, 914 MessagesTooLongMessage, 913 MessagesTooLongForwards, 921 MessagesCantFwd, 917 MessagesChatUserNoAccess, 911 MessagesKeyboardInvalid, 912 MessagesChatBotFeature, 936 MessagesContactNotFound, 940 MessagesTooManyPosts, 943 MessagesIntentCantUse, 944 MessagesIntentLimitOverflow, 946 MessagesChatUnsupported, 945 MessagesChatDisabled, 925 MessagesChatNotAdmin, 950 MessagesPeerBlockedReasonByTime, 104 NotFound, 962 MessagesUserNotDon, 969 MessagesMessageCannotBeForwarded, 922 MessagesChatUserLeft, 1012 MessagesWritingDisabledForChat, 985 MessagesGroupForNotificationsOnly, 987 MessagesNeedMessageRequest, 988 MessagesPendingMessageRequest.
    * @see https://dev.vk.com/method/messages.send
@@ -838,6 +865,7 @@ export class MessagesSection {
   /**
    * Sends a message.
    *
+   * Without the params that select a variant: the plain response.
    * Token types: group, user.
    * Errors: 900 MessagesUserBlocked, 901 MessagesDenySend, 902 MessagesPrivacy, 914 MessagesTooLongMessage, 913 MessagesTooLongForwards, 921 MessagesCantFwd, 917 MessagesChatUserNoAccess, 911 MessagesKeyboardInvalid, 912 MessagesChatBotFeature, 936 MessagesContactNotFound, 940 MessagesTooManyPosts, 943 MessagesIntentCantUse, 944 MessagesIntentLimitOverflow, 946 MessagesChatUnsupported, 945 MessagesChatDisabled, 925 MessagesChatNotAdmin, 950 MessagesPeerBlockedReasonByTime, 104 NotFound, 962 MessagesUserNotDon, 969 MessagesMessageCannotBeForwarded, 922 MessagesChatUserLeft, 1012 MessagesWritingDisabledForChat, 985 MessagesGroupForNotificationsOnly, 987 MessagesNeedMessageRequest, 988 MessagesPendingMessageRequest.
    * @see https://dev.vk.com/method/messages.send
@@ -846,6 +874,7 @@ export class MessagesSection {
   /**
    * Sends a message.
    *
+   * When the selecting params are not known at compile time: any of the responses.
    * Token types: group, user.
    * Errors: 900 MessagesUserBlocked, 901 MessagesDenySend, 902 MessagesPrivacy, 914 MessagesTooLongMessage, 913 MessagesTooLongForwards, 921 MessagesCantFwd, 917 MessagesChatUserNoAccess, 911 MessagesKeyboardInvalid, 912 MessagesChatBotFeature, 936 MessagesContactNotFound, 940 MessagesTooManyPosts, 943 MessagesIntentCantUse, 944 MessagesIntentLimitOverflow, 946 MessagesChatUnsupported, 945 MessagesChatDisabled, 925 MessagesChatNotAdmin, 950 MessagesPeerBlockedReasonByTime, 104 NotFound, 962 MessagesUserNotDon, 969 MessagesMessageCannotBeForwarded, 922 MessagesChatUserLeft, 1012 MessagesWritingDisabledForChat, 985 MessagesGroupForNotificationsOnly, 987 MessagesNeedMessageRequest, 988 MessagesPendingMessageRequest.
    * @see https://dev.vk.com/method/messages.send

@@ -94,6 +94,7 @@ export class NewsfeedSection {
   /**
    * Returns a list of users and communities banned from the current user's newsfeed.
    *
+   * With `extended` set: the Extended response.
    * Token types: user.
    * @see https://dev.vk.com/method/newsfeed.getBanned
    */
@@ -101,6 +102,7 @@ export class NewsfeedSection {
   /**
    * Returns a list of users and communities banned from the current user's newsfeed.
    *
+   * Without the params that select a variant: the plain response.
    * Token types: user.
    * @see https://dev.vk.com/method/newsfeed.getBanned
    */
@@ -108,6 +110,7 @@ export class NewsfeedSection {
   /**
    * Returns a list of users and communities banned from the current user's newsfeed.
    *
+   * When the selecting params are not known at compile time: any of the responses.
    * Token types: user.
    * @see https://dev.vk.com/method/newsfeed.getBanned
    */
@@ -132,6 +135,7 @@ export class NewsfeedSection {
   /**
    * Returns a list of newsfeeds followed by the current user.
    *
+   * With `extended` set: the Extended response.
    * Token types: user.
    * @see https://dev.vk.com/method/newsfeed.getLists
    */
@@ -139,6 +143,7 @@ export class NewsfeedSection {
   /**
    * Returns a list of newsfeeds followed by the current user.
    *
+   * Without the params that select a variant: the plain response.
    * Token types: user.
    * @see https://dev.vk.com/method/newsfeed.getLists
    */
@@ -146,6 +151,7 @@ export class NewsfeedSection {
   /**
    * Returns a list of newsfeeds followed by the current user.
    *
+   * When the selecting params are not known at compile time: any of the responses.
    * Token types: user.
    * @see https://dev.vk.com/method/newsfeed.getLists
    */
@@ -214,6 +220,7 @@ export class NewsfeedSection {
   /**
    * Returns search results by statuses.
    *
+   * With `extended` set: the Extended response.
    * Token types: service, user.
    * @see https://dev.vk.com/method/newsfeed.search
    */
@@ -224,6 +231,7 @@ export class NewsfeedSection {
   /**
    * Returns search results by statuses.
    *
+   * Without the params that select a variant: the plain response.
    * Token types: service, user.
    * @see https://dev.vk.com/method/newsfeed.search
    */
@@ -234,6 +242,7 @@ export class NewsfeedSection {
   /**
    * Returns search results by statuses.
    *
+   * When the selecting params are not known at compile time: any of the responses.
    * Token types: service, user.
    * @see https://dev.vk.com/method/newsfeed.search
    */

@@ -268,6 +268,7 @@ export class PhotosSection {
   /**
    * Returns a list of comments on a photo.
    *
+   * With `extended` set: the Extended response.
    * Token types: user.
    * @see https://dev.vk.com/method/photos.getComments
    */
@@ -278,6 +279,7 @@ export class PhotosSection {
   /**
    * Returns a list of comments on a photo.
    *
+   * Without the params that select a variant: the plain response.
    * Token types: user.
    * @see https://dev.vk.com/method/photos.getComments
    */
@@ -285,6 +287,7 @@ export class PhotosSection {
   /**
    * Returns a list of comments on a photo.
    *
+   * When the selecting params are not known at compile time: any of the responses.
    * Token types: user.
    * @see https://dev.vk.com/method/photos.getComments
    */

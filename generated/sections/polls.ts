@@ -112,6 +112,7 @@ export class PollsSection {
   /**
    * Returns a list of IDs of users who selected specific answers in the poll.
    *
+   * With non-empty `fields`: the Fields response.
    * Token types: user.
    * Errors: 250 PollsAccess, 252 PollsAnswerId, 251 PollsPollId, 253 PollsAccessWithoutVote.
    * @see https://dev.vk.com/method/polls.getVoters
@@ -120,6 +121,7 @@ export class PollsSection {
   /**
    * Returns a list of IDs of users who selected specific answers in the poll.
    *
+   * Without the params that select a variant: the plain response.
    * Token types: user.
    * Errors: 250 PollsAccess, 252 PollsAnswerId, 251 PollsPollId, 253 PollsAccessWithoutVote.
    * @see https://dev.vk.com/method/polls.getVoters
@@ -128,6 +130,7 @@ export class PollsSection {
   /**
    * Returns a list of IDs of users who selected specific answers in the poll.
    *
+   * When the selecting params are not known at compile time: any of the responses.
    * Token types: user.
    * Errors: 250 PollsAccess, 252 PollsAnswerId, 251 PollsPollId, 253 PollsAccessWithoutVote.
    * @see https://dev.vk.com/method/polls.getVoters

@@ -140,6 +140,7 @@ export class SecureSection {
   /**
    * Sets a counter which is shown to the user in bold in the left menu.
    *
+   * With `counters` given: the Array response.
    * Token types: service.
    * @see https://dev.vk.com/method/secure.setCounter
    */
@@ -147,6 +148,7 @@ export class SecureSection {
   /**
    * Sets a counter which is shown to the user in bold in the left menu.
    *
+   * Without the params that select a variant: the plain response.
    * Token types: service.
    * @see https://dev.vk.com/method/secure.setCounter
    */
@@ -154,6 +156,7 @@ export class SecureSection {
   /**
    * Sets a counter which is shown to the user in bold in the left menu.
    *
+   * When the selecting params are not known at compile time: any of the responses.
    * Token types: service.
    * @see https://dev.vk.com/method/secure.setCounter
    */

@@ -78,6 +78,7 @@ export class StoriesSection {
   /**
    * Returns list of sources hidden from current user's feed.
    *
+   * With `extended` set: the Extended response.
    * Token types: user.
    * @see https://dev.vk.com/method/stories.getBanned
    */
@@ -85,6 +86,7 @@ export class StoriesSection {
   /**
    * Returns list of sources hidden from current user's feed.
    *
+   * Without the params that select a variant: the plain response.
    * Token types: user.
    * @see https://dev.vk.com/method/stories.getBanned
    */
@@ -92,6 +94,7 @@ export class StoriesSection {
   /**
    * Returns list of sources hidden from current user's feed.
    *
+   * When the selecting params are not known at compile time: any of the responses.
    * Token types: user.
    * @see https://dev.vk.com/method/stories.getBanned
    */

@@ -44,6 +44,7 @@ export class UsersSection {
   /**
    * Returns a list of IDs of followers of the user in question, sorted by date added, most recent first.
    *
+   * With non-empty `fields`: the Fields response.
    * Token types: service, user.
    * @see https://dev.vk.com/method/users.getFollowers
    */
@@ -51,6 +52,7 @@ export class UsersSection {
   /**
    * Returns a list of IDs of followers of the user in question, sorted by date added, most recent first.
    *
+   * Without the params that select a variant: the plain response.
    * Token types: service, user.
    * @see https://dev.vk.com/method/users.getFollowers
    */
@@ -58,6 +60,7 @@ export class UsersSection {
   /**
    * Returns a list of IDs of followers of the user in question, sorted by date added, most recent first.
    *
+   * When the selecting params are not known at compile time: any of the responses.
    * Token types: service, user.
    * @see https://dev.vk.com/method/users.getFollowers
    */
@@ -72,6 +75,7 @@ export class UsersSection {
   /**
    * Returns a list of IDs of users and communities followed by the user.
    *
+   * With `extended` set: the Extended response.
    * Token types: service, user.
    * @see https://dev.vk.com/method/users.getSubscriptions
    */
@@ -82,6 +86,7 @@ export class UsersSection {
   /**
    * Returns a list of IDs of users and communities followed by the user.
    *
+   * Without the params that select a variant: the plain response.
    * Token types: service, user.
    * @see https://dev.vk.com/method/users.getSubscriptions
    */
@@ -92,6 +97,7 @@ export class UsersSection {
   /**
    * Returns a list of IDs of users and communities followed by the user.
    *
+   * When the selecting params are not known at compile time: any of the responses.
    * Token types: service, user.
    * @see https://dev.vk.com/method/users.getSubscriptions
    */

@@ -68,6 +68,7 @@ export class UtilsSection {
   /**
    * Returns stats data for shortened link.
    *
+   * With `extended` set: the Extended response.
    * Token types: group, service, user.
    * Errors: 104 NotFound.
    * @see https://dev.vk.com/method/utils.getLinkStats
@@ -79,6 +80,7 @@ export class UtilsSection {
   /**
    * Returns stats data for shortened link.
    *
+   * Without the params that select a variant: the plain response.
    * Token types: group, service, user.
    * Errors: 104 NotFound.
    * @see https://dev.vk.com/method/utils.getLinkStats
@@ -87,6 +89,7 @@ export class UtilsSection {
   /**
    * Returns stats data for shortened link.
    *
+   * When the selecting params are not known at compile time: any of the responses.
    * Token types: group, service, user.
    * Errors: 104 NotFound.
    * @see https://dev.vk.com/method/utils.getLinkStats

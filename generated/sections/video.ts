@@ -105,6 +105,7 @@ export class VideoSection {
   /**
    * Calls `video.addToAlbum`.
    *
+   * With `album_ids` given: the Multi response.
    * Token types: user.
    * Errors: 204 AccessVideo, 800 VideoAlreadyAdded.
    * @see https://dev.vk.com/method/video.addToAlbum
@@ -113,6 +114,7 @@ export class VideoSection {
   /**
    * Calls `video.addToAlbum`.
    *
+   * Without the params that select a variant: the plain response.
    * Token types: user.
    * Errors: 204 AccessVideo, 800 VideoAlreadyAdded.
    * @see https://dev.vk.com/method/video.addToAlbum
@@ -121,6 +123,7 @@ export class VideoSection {
   /**
    * Calls `video.addToAlbum`.
    *
+   * When the selecting params are not known at compile time: any of the responses.
    * Token types: user.
    * Errors: 204 AccessVideo, 800 VideoAlreadyAdded.
    * @see https://dev.vk.com/method/video.addToAlbum
@@ -231,6 +234,7 @@ export class VideoSection {
   /**
    * Returns a list of video albums owned by a user or community.
    *
+   * With `extended` set: the Extended response.
    * Token types: user.
    * Errors: 204 AccessVideo.
    * @see https://dev.vk.com/method/video.getAlbums
@@ -239,6 +243,7 @@ export class VideoSection {
   /**
    * Returns a list of video albums owned by a user or community.
    *
+   * Without the params that select a variant: the plain response.
    * Token types: user.
    * Errors: 204 AccessVideo.
    * @see https://dev.vk.com/method/video.getAlbums
@@ -247,6 +252,7 @@ export class VideoSection {
   /**
    * Returns a list of video albums owned by a user or community.
    *
+   * When the selecting params are not known at compile time: any of the responses.
    * Token types: user.
    * Errors: 204 AccessVideo.
    * @see https://dev.vk.com/method/video.getAlbums
@@ -262,6 +268,7 @@ export class VideoSection {
   /**
    * Calls `video.getAlbumsByVideo`.
    *
+   * With `extended` set: the Extended response.
    * Token types: user.
    * Errors: 204 AccessVideo.
    * @see https://dev.vk.com/method/video.getAlbumsByVideo
@@ -273,6 +280,7 @@ export class VideoSection {
   /**
    * Calls `video.getAlbumsByVideo`.
    *
+   * Without the params that select a variant: the plain response.
    * Token types: user.
    * Errors: 204 AccessVideo.
    * @see https://dev.vk.com/method/video.getAlbumsByVideo
@@ -284,6 +292,7 @@ export class VideoSection {
   /**
    * Calls `video.getAlbumsByVideo`.
    *
+   * When the selecting params are not known at compile time: any of the responses.
    * Token types: user.
    * Errors: 204 AccessVideo.
    * @see https://dev.vk.com/method/video.getAlbumsByVideo
@@ -299,6 +308,7 @@ export class VideoSection {
   /**
    * Returns a list of comments on a video.
    *
+   * With `extended` set: the Extended response.
    * Token types: user.
    * Errors: 801 VideoCommentsClosed.
    * @see https://dev.vk.com/method/video.getComments
@@ -307,6 +317,7 @@ export class VideoSection {
   /**
    * Returns a list of comments on a video.
    *
+   * Without the params that select a variant: the plain response.
    * Token types: user.
    * Errors: 801 VideoCommentsClosed.
    * @see https://dev.vk.com/method/video.getComments
@@ -315,6 +326,7 @@ export class VideoSection {
   /**
    * Returns a list of comments on a video.
    *
+   * When the selecting params are not known at compile time: any of the responses.
    * Token types: user.
    * Errors: 801 VideoCommentsClosed.
    * @see https://dev.vk.com/method/video.getComments
@@ -370,6 +382,7 @@ export class VideoSection {
   /**
    * Calls `video.removeFromAlbum`.
    *
+   * With `album_ids` given: the Multi response.
    * Token types: user.
    * Errors: 204 AccessVideo.
    * @see https://dev.vk.com/method/video.removeFromAlbum
@@ -381,6 +394,7 @@ export class VideoSection {
   /**
    * Calls `video.removeFromAlbum`.
    *
+   * Without the params that select a variant: the plain response.
    * Token types: user.
    * Errors: 204 AccessVideo.
    * @see https://dev.vk.com/method/video.removeFromAlbum
@@ -389,6 +403,7 @@ export class VideoSection {
   /**
    * Calls `video.removeFromAlbum`.
    *
+   * When the selecting params are not known at compile time: any of the responses.
    * Token types: user.
    * Errors: 204 AccessVideo.
    * @see https://dev.vk.com/method/video.removeFromAlbum
@@ -491,6 +506,7 @@ export class VideoSection {
   /**
    * Returns a list of videos under the set search criterion.
    *
+   * With `extended` set: the Extended response.
    * Token types: user.
    * Errors: 106 ActionFailed.
    * @see https://dev.vk.com/method/video.search
@@ -499,6 +515,7 @@ export class VideoSection {
   /**
    * Returns a list of videos under the set search criterion.
    *
+   * Without the params that select a variant: the plain response.
    * Token types: user.
    * Errors: 106 ActionFailed.
    * @see https://dev.vk.com/method/video.search
@@ -507,6 +524,7 @@ export class VideoSection {
   /**
    * Returns a list of videos under the set search criterion.
    *
+   * When the selecting params are not known at compile time: any of the responses.
    * Token types: user.
    * Errors: 106 ActionFailed.
    * @see https://dev.vk.com/method/video.search

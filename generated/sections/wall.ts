@@ -157,6 +157,7 @@ export class WallSection {
   /**
    * Returns a list of posts on a user wall or community wall.
    *
+   * With `extended` set: the Extended response.
    * Token types: service, user.
    * Errors: 19 Blocked.
    * @see https://dev.vk.com/method/wall.get
@@ -165,6 +166,7 @@ export class WallSection {
   /**
    * Returns a list of posts on a user wall or community wall.
    *
+   * Without the params that select a variant: the plain response.
    * Token types: service, user.
    * Errors: 19 Blocked.
    * @see https://dev.vk.com/method/wall.get
@@ -173,6 +175,7 @@ export class WallSection {
   /**
    * Returns a list of posts on a user wall or community wall.
    *
+   * When the selecting params are not known at compile time: any of the responses.
    * Token types: service, user.
    * Errors: 19 Blocked.
    * @see https://dev.vk.com/method/wall.get
@@ -185,6 +188,7 @@ export class WallSection {
   /**
    * Returns a list of posts from user or community walls by their IDs.
    *
+   * With `extended` set: the Extended response.
    * Token types: service, user.
    * @see https://dev.vk.com/method/wall.getById
    */
@@ -192,6 +196,7 @@ export class WallSection {
   /**
    * Returns a list of posts from user or community walls by their IDs.
    *
+   * Without the params that select a variant: the plain response.
    * Token types: service, user.
    * @see https://dev.vk.com/method/wall.getById
    */
@@ -199,6 +204,7 @@ export class WallSection {
   /**
    * Returns a list of posts from user or community walls by their IDs.
    *
+   * When the selecting params are not known at compile time: any of the responses.
    * Token types: service, user.
    * @see https://dev.vk.com/method/wall.getById
    */
@@ -210,6 +216,7 @@ export class WallSection {
   /**
    * Returns a comment on a post on a user wall or community wall.
    *
+   * With `extended` set: the Extended response.
    * Token types: user.
    * Errors: 212 WallAccessReplies.
    * @see https://dev.vk.com/method/wall.getComment
@@ -218,6 +225,7 @@ export class WallSection {
   /**
    * Returns a comment on a post on a user wall or community wall.
    *
+   * Without the params that select a variant: the plain response.
    * Token types: user.
    * Errors: 212 WallAccessReplies.
    * @see https://dev.vk.com/method/wall.getComment
@@ -226,6 +234,7 @@ export class WallSection {
   /**
    * Returns a comment on a post on a user wall or community wall.
    *
+   * When the selecting params are not known at compile time: any of the responses.
    * Token types: user.
    * Errors: 212 WallAccessReplies.
    * @see https://dev.vk.com/method/wall.getComment
@@ -241,6 +250,7 @@ export class WallSection {
   /**
    * Returns a list of comments on a post on a user wall or community wall.
    *
+   * With `extended` set: the Extended response.
    * Token types: service, user.
    * Errors: 212 WallAccessReplies.
    * @see https://dev.vk.com/method/wall.getComments
@@ -249,6 +259,7 @@ export class WallSection {
   /**
    * Returns a list of comments on a post on a user wall or community wall.
    *
+   * Without the params that select a variant: the plain response.
    * Token types: service, user.
    * Errors: 212 WallAccessReplies.
    * @see https://dev.vk.com/method/wall.getComments
@@ -257,6 +268,7 @@ export class WallSection {
   /**
    * Returns a list of comments on a post on a user wall or community wall.
    *
+   * When the selecting params are not known at compile time: any of the responses.
    * Token types: service, user.
    * Errors: 212 WallAccessReplies.
    * @see https://dev.vk.com/method/wall.getComments
@@ -390,6 +402,7 @@ export class WallSection {
   /**
    * Allows to search posts on user or community walls.
    *
+   * With `extended` set: the Extended response.
    * Token types: service, user.
    * Errors: 210 WallAccessPost.
    * @see https://dev.vk.com/method/wall.search
@@ -398,6 +411,7 @@ export class WallSection {
   /**
    * Allows to search posts on user or community walls.
    *
+   * Without the params that select a variant: the plain response.
    * Token types: service, user.
    * Errors: 210 WallAccessPost.
    * @see https://dev.vk.com/method/wall.search
@@ -406,6 +420,7 @@ export class WallSection {
   /**
    * Allows to search posts on user or community walls.
    *
+   * When the selecting params are not known at compile time: any of the responses.
    * Token types: service, user.
    * Errors: 210 WallAccessPost.
    * @see https://dev.vk.com/method/wall.search
