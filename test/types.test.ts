@@ -1,6 +1,7 @@
 // Type tests: each file in test/types/ must compile with no diagnostics under the
 // project's compiler options. Unused `@ts-expect-error` directives are
-// diagnostics too, so every line marked to fail must really fail.
+// diagnostics too, so every line marked to fail must really fail. The README's
+// usage example is compiled the same way, so the README stays true.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -16,14 +17,36 @@ function compilerOptions(): ts.CompilerOptions {
   return ts.parseJsonConfigFileContent(config.config, ts.sys, root).options;
 }
 
-test('type tests: every @ts-expect-error fails and everything else compiles', () => {
-  const files = readdirSync(fixtures).filter((f) => f.endsWith('.ts')).map((f) => join(fixtures, f));
-  const program = ts.createProgram(files, compilerOptions());
-  const diagnostics = ts.getPreEmitDiagnostics(program).map((d) => {
+/** The README's ```ts usage block, importing the package from src/ as the fixtures do. */
+function readmeExample(): string {
+  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  const block = /## Usage\n\n```ts\n([\s\S]*?)```/.exec(readme)?.[1];
+  assert.ok(block, 'README.md has no ```ts block under "## Usage"');
+  return `${block.replace("from 'vk-typed'", "from '../../src/index.js'")}\nexport {};\n`;
+}
+
+/** Type-checks `files` plus virtual ones (path -> source) and returns the diagnostics. */
+function diagnose(files: string[], virtual: Map<string, string>): string[] {
+  const options = compilerOptions();
+  const host = ts.createCompilerHost(options);
+  const { getSourceFile, fileExists, readFile } = host;
+  host.fileExists = (path) => virtual.has(path) || fileExists.call(host, path);
+  host.readFile = (path) => virtual.get(path) ?? readFile.call(host, path);
+  host.getSourceFile = (path, language, ...rest) =>
+    virtual.has(path)
+      ? ts.createSourceFile(path, virtual.get(path)!, language)
+      : getSourceFile.call(host, path, language, ...rest);
+  const program = ts.createProgram([...files, ...virtual.keys()], options, host);
+  return ts.getPreEmitDiagnostics(program).map((d) => {
     const where = d.file ? `${d.file.fileName.slice(root.length)}:${d.file.getLineAndCharacterOfPosition(d.start ?? 0).line + 1}` : '';
     return `${where} ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`;
   });
-  assert.deepEqual(diagnostics, []);
+}
+
+test('type tests: every @ts-expect-error fails, and the rest and the README example compile', () => {
+  const files = readdirSync(fixtures).filter((f) => f.endsWith('.ts')).map((f) => join(fixtures, f));
+  const virtual = new Map([[join(fixtures, 'readme-example.ts'), readmeExample()]]);
+  assert.deepEqual(diagnose(files, virtual), []);
   const expected = files.reduce((n, f) => n + (readFileSync(f, 'utf8').match(/@ts-expect-error/g) ?? []).length, 0);
   assert.ok(expected >= 30, `only ${expected} @ts-expect-error cases`);
 });
