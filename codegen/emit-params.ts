@@ -1,11 +1,11 @@
-// Emits one params interface per method (generated/params/<section>.ts), plus
-// the narrower params types that select each response variant.
+// Params types: one interface per method, plus the narrower ones that select
+// each response variant. They are written into the method's section module.
 import { jsdoc } from './jsdoc.js';
-import type { MethodModel, Model } from './model.js';
+import type { MethodModel } from './model.js';
 import { propertyKey } from './names.js';
 import type { NormalizedParam } from './normalize.js';
 import type { SchemaNode } from './schema-types.js';
-import { arrayOf, enumDoc, ImportSet, TypeRenderer, union } from './type-expressions.js';
+import { arrayOf, enumDoc, type TypeRenderer, union } from './type-expressions.js';
 import type { ResolvedCondition } from './variants.js';
 
 /** How a param is sent when its JS value alone does not say (see src/encode-params.ts). */
@@ -66,7 +66,8 @@ function conditionMember(condition: ResolvedCondition, when: boolean, renderer: 
   }
 }
 
-function methodParams(method: MethodModel, renderer: TypeRenderer): string {
+/** The params interface of a method, and the narrower ones that select its variants. */
+export function paramsDeclarations(method: MethodModel, renderer: TypeRenderer): string {
   const members = method.params
     .map((param) => {
       const doc = jsdoc([param.node.description, enumDoc(param.node)]);
@@ -97,30 +98,12 @@ function methodParams(method: MethodModel, renderer: TypeRenderer): string {
   return out.join('\n');
 }
 
-/** Module path -> source text, and the encodings the runtime needs per method. */
-export function emitParams(model: Model, header: string): {
-  modules: Map<string, string>;
-  encodings: Map<string, Record<string, ParamEncoding>>;
-} {
-  const byModule = new Map<string, MethodModel[]>();
-  for (const method of model.methods) {
-    byModule.set(method.paramsModule, [...(byModule.get(method.paramsModule) ?? []), method]);
+/** The runtime encodings of a method's params that their JS values do not reveal. */
+export function paramEncodings(method: MethodModel, renderer: TypeRenderer): Record<string, ParamEncoding> | undefined {
+  const encode: Record<string, ParamEncoding> = {};
+  for (const param of method.params) {
+    const { encoding } = paramType(param.node, renderer);
+    if (encoding) encode[param.name] = encoding;
   }
-  const modules = new Map<string, string>();
-  const encodings = new Map<string, Record<string, ParamEncoding>>();
-  for (const [module, methods] of byModule) {
-    const imports = new ImportSet(module);
-    const renderer = new TypeRenderer(model.index, imports, { readonlyArrays: true });
-    const body = methods.map((m) => methodParams(m, renderer)).join('\n');
-    modules.set(module, `${header}\n${imports.render()}\n${body}`);
-    for (const method of methods) {
-      const encode: Record<string, ParamEncoding> = {};
-      for (const param of method.params) {
-        const { encoding } = paramType(param.node, renderer);
-        if (encoding) encode[param.name] = encoding;
-      }
-      if (Object.keys(encode).length > 0) encodings.set(method.name, encode);
-    }
-  }
-  return { modules, encodings };
+  return Object.keys(encode).length > 0 ? encode : undefined;
 }

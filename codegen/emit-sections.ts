@@ -1,9 +1,11 @@
-// Emits one class per API section (generated/sections/<section>.ts) whose
-// methods hand (method name, params) to the session, and the SectionsBase
-// class that every session extends to expose them lazily.
+// Emits one module per API section (generated/sections/<section>.ts): the
+// params types of its methods and a class whose methods hand (method name,
+// params) to the session; and the SectionsBase class that every session
+// extends to expose the sections lazily.
 import { jsdoc } from './jsdoc.js';
 import type { MethodModel, Model, SectionModel } from './model.js';
-import { ImportSet, relativeModule, union } from './type-expressions.js';
+import { paramsDeclarations } from './emit-params.js';
+import { ImportSet, relativeModule, TypeRenderer, union } from './type-expressions.js';
 import type { ResolvedCondition } from './variants.js';
 
 /** Where the runtime's caller contract lives, relative to generated/. */
@@ -85,6 +87,8 @@ function sectionModule(section: SectionModel, model: Model, header: string): str
   const imports = new ImportSet(section.module);
   imports.add(callerModule, 'CallOptions');
   imports.add(callerModule, 'MethodCaller');
+  const renderer = new TypeRenderer(model.index, imports, { readonlyArrays: true });
+  const params = section.methods.map((m) => paramsDeclarations(m, renderer)).join('\n');
   const methods = section.methods.map((m) => sectionMethod(m, model, imports)).join('\n');
   const doc = jsdoc([`The \`${section.name}.*\` methods of the VK API.`]);
   const body = `${doc}export class ${section.className} {
@@ -96,7 +100,15 @@ function sectionModule(section: SectionModel, model: Model, header: string): str
 
 ${methods}}
 `;
-  return `${header}\n${imports.render()}\n${body}`;
+  return `${header}\n${imports.render()}\n${params}\n${body}`;
+}
+
+/** Methods outside any section (execute): a module with their params types only. */
+function paramsOnlyModule(methods: MethodModel[], module: string, model: Model, header: string): string {
+  const imports = new ImportSet(module);
+  const renderer = new TypeRenderer(model.index, imports, { readonlyArrays: true });
+  const params = methods.map((m) => paramsDeclarations(m, renderer)).join('\n');
+  return `${header}\n${imports.render()}\n${params}`;
 }
 
 function sectionsBase(model: Model, header: string): string {
@@ -127,6 +139,9 @@ ${getters}}
 export function emitSections(model: Model, header: string): Map<string, string> {
   const modules = new Map<string, string>();
   for (const section of model.sections) modules.set(section.module, sectionModule(section, model, header));
+  for (const method of model.methods.filter((m) => !m.section)) {
+    modules.set(method.paramsModule, paramsOnlyModule([method], method.paramsModule, model, header));
+  }
   modules.set('sections', sectionsBase(model, header));
   return modules;
 }

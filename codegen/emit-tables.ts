@@ -1,29 +1,35 @@
-// Emits the data tables: generated/methods.ts (MethodMap for typed call(),
-// methodInfo for the runtime), generated/errors.ts and the type index.
+// Emits the tables: generated/methods.ts (the section map and variant table
+// that type call(), methodInfo for the runtime), generated/errors.ts and the
+// type index.
 import { jsdoc } from './jsdoc.js';
 import type { Model } from './model.js';
-import type { ParamEncoding } from './emit-params.js';
-import { ImportSet, relativeModule, union } from './type-expressions.js';
+import { paramEncodings } from './emit-params.js';
+import { ImportSet, relativeModule, TypeRenderer, union } from './type-expressions.js';
 
-function methodsModule(model: Model, encodings: Map<string, Record<string, ParamEncoding>>, header: string): string {
+function methodsModule(model: Model, header: string): string {
   const module = 'methods';
   const imports = new ImportSet(module);
-  const use = (paramsModule: string, name: string) => (imports.add(paramsModule, name), name);
+  // Encodings are data, not types: render them with imports nobody writes out.
+  const encodingRenderer = new TypeRenderer(model.index, new ImportSet(module), { readonlyArrays: true });
+  const use = (from: string, name: string) => (imports.add(from, name), name);
   const response = (definitions: string[]) =>
     union(definitions.map((d) => use(model.index.moduleOf(d), model.index.typeName(d))));
-  const entries = model.methods.map((method) => {
-    const { selected, defaults } = method.variants;
-    const variants = selected.map(
-      (v) => `readonly [${use(method.paramsModule, `${method.typePrefix}${v.name}Params`)}, ${response(v.responses)}]`,
-    );
-    if (selected.length > 0) {
-      variants.push(`readonly [${use(method.paramsModule, `${method.typePrefix}PlainParams`)}, ${response(defaults)}]`);
-    }
-    const all = response([...defaults, ...selected.flatMap((v) => v.responses)]);
-    return `'${method.name}': {\nparams: ${use(method.paramsModule, method.paramsType)};\nresponse: ${all};\nvariants: readonly [${variants.join(', ')}];\n};`;
-  });
+  const sectionMap = model.sections.map((s) => `${s.name}: ${use(s.module, s.className)};`);
+  const loose = model.methods
+    .filter((m) => !m.section)
+    .map((m) => `${m.name}: { params: ${use(m.paramsModule, m.paramsType)}; response: ${response(m.variants.defaults)} };`);
+  const variants = model.methods
+    .filter((m) => m.variants.selected.length > 0)
+    .map((method) => {
+      const { selected, defaults } = method.variants;
+      const pairs = selected.map(
+        (v) => `readonly [${use(method.paramsModule, `${method.typePrefix}${v.name}Params`)}, ${response(v.responses)}]`,
+      );
+      pairs.push(`readonly [${use(method.paramsModule, `${method.typePrefix}PlainParams`)}, ${response(defaults)}]`);
+      return `'${method.name}': readonly [${pairs.join(', ')}];`;
+    });
   const info = model.methods.map((method) => {
-    const encode = encodings.get(method.name);
+    const encode = paramEncodings(method, encodingRenderer);
     const access = `access: ${JSON.stringify(method.access)}`;
     return `'${method.name}': { ${access}${encode ? `, encode: ${JSON.stringify(encode)}` : ''} },`;
   });
@@ -45,14 +51,32 @@ export interface MethodInfo {
 }
 
 /**
- * Every method by name: its params, its response (the union of all variants)
- * and the variants as [params that select it, response] pairs, most specific first.
+ * Every section's class by name. Method names, params and responses are read
+ * off these classes (src/method-types.ts), so no second table of 566 entries
+ * has to be parsed by every consumer's compiler.
  */
-export interface MethodMap {
-${entries.join('\n')}
+export interface SectionMap {
+${sectionMap.join('\n')}
 }
 
-export type MethodName = keyof MethodMap;
+/** Methods outside any section. */
+export interface LooseMethods {
+${loose.join('\n')}
+}
+
+/** "section.method" for every method of the schema. */
+export type MethodName =
+  | { [S in keyof SectionMap]: \`\${S}.\${keyof SectionMap[S] & string}\` }[keyof SectionMap]
+  | keyof LooseMethods;
+
+/**
+ * The methods whose params select among responses: [params that select it,
+ * response] pairs, most specific first, for typing \`call()\` as the section
+ * methods' overloads are typed.
+ */
+export interface MethodVariants {
+${variants.join('\n')}
+}
 
 /** What the runtime needs to know of each method. */
 export const methodInfo: { readonly [M in MethodName]: MethodInfo } = {
@@ -93,17 +117,12 @@ export type ApiErrorSubcode = (typeof ApiErrorSubcode)[keyof typeof ApiErrorSubc
 /** Re-exports every generated type, so users import them from the package. */
 function indexModule(modules: string[], header: string): string {
   const lines = modules.sort().map((m) => `export type * from '${relativeModule('index', m)}';`);
-  return `${header}\n${lines.join('\n')}\nexport type { AccessTokenType, MethodMap, MethodName } from './methods.js';\n`;
+  return `${header}\n${lines.join('\n')}\nexport type { AccessTokenType, MethodName } from './methods.js';\n`;
 }
 
-export function emitTables(
-  model: Model,
-  encodings: Map<string, Record<string, ParamEncoding>>,
-  typeModules: string[],
-  header: string,
-): Map<string, string> {
+export function emitTables(model: Model, typeModules: string[], header: string): Map<string, string> {
   return new Map([
-    ['methods', methodsModule(model, encodings, header)],
+    ['methods', methodsModule(model, header)],
     ['errors', errorsModule(model, header)],
     ['index', indexModule(typeModules, header)],
   ]);

@@ -1,7 +1,6 @@
 // The pipeline: load -> overlays -> normalize -> model -> emit. Returns every
 // generated file (path relative to generated/ -> unformatted source).
 import { emitDefinitions } from './emit-definitions.js';
-import { emitParams } from './emit-params.js';
 import { emitSections } from './emit-sections.js';
 import { emitTables } from './emit-tables.js';
 import { loadSchema } from './load.js';
@@ -25,12 +24,11 @@ export function generateSources(schemaDir: string, overlays: Overlays): Generate
   const model = buildModel(normalizeSchema(raw));
   const top = header(model.schema.version);
   const definitions = emitDefinitions(model.schema, model.index, top);
-  const params = emitParams(model, top);
   const sections = emitSections(model, top);
-  const typeModules = [...definitions.keys(), ...params.modules.keys(), ...model.sections.map((s) => s.module)];
-  const tables = emitTables(model, params.encodings, typeModules, top);
+  const typeModules = [...definitions.keys(), ...[...sections.keys()].filter((m) => m !== 'sections')];
+  const tables = emitTables(model, typeModules, top);
   const files = new Map<string, string>();
-  for (const modules of [definitions, params.modules, sections, tables]) {
+  for (const modules of [definitions, sections, tables]) {
     for (const [module, source] of modules) files.set(`${module}.ts`, source);
   }
   return { files, model, overlaysApplied };

@@ -11,7 +11,7 @@ export interface MethodModel extends NormalizedMethod {
   typePrefix: string;
   /** UsersGetParams */
   paramsType: string;
-  /** params/users */
+  /** The module holding its params types: sections/users (sections/execute for execute). */
   paramsModule: string;
   variants: MethodVariants;
 }
@@ -56,7 +56,7 @@ export function buildModel(schema: NormalizedSchema): Model {
       ...method,
       typePrefix,
       paramsType: names.claim(`${typePrefix}Params`, `method ${method.name}`),
-      paramsModule: `params/${method.section || method.method}`,
+      paramsModule: `sections/${method.section || method.method}`,
       variants,
     };
   });

@@ -1,15 +1,33 @@
 // Types that tie a method name to its params and to the response those params select.
 
-import type { MethodMap, MethodName } from '../generated/methods.js';
+import type { LooseMethods, MethodName, MethodVariants, SectionMap } from '../generated/methods.js';
 
-export type MethodParams<M extends MethodName> = MethodMap[M]['params'];
+/** The section method behind "section.method". */
+type SectionMethod<M> = M extends `${infer S extends keyof SectionMap}.${infer N}`
+  ? N extends keyof SectionMap[S]
+    ? SectionMap[S][N]
+    : never
+  : never;
 
-/** Every response the method can give (the union of its variants). */
-export type MethodResponse<M extends MethodName> = MethodMap[M]['response'];
+/** A method's params: those of its section method's last overload, which takes them all. */
+export type MethodParams<M extends MethodName> = M extends keyof LooseMethods
+  ? LooseMethods[M]['params']
+  : SectionMethod<M> extends (params?: infer P, ...rest: never[]) => unknown
+    ? NonNullable<P>
+    : never;
+
+/** Every response the method can give (its last overload returns the union of its variants). */
+export type MethodResponse<M extends MethodName> = M extends keyof LooseMethods
+  ? LooseMethods[M]['response']
+  : SectionMethod<M> extends (...args: never[]) => Promise<infer R>
+    ? R
+    : never;
 
 /** The response of `M` called with params of type `P`: the first variant whose
- * selector `P` satisfies (e.g. `{ extended: true | 1 }`), else `MethodResponse<M>`. */
-export type SelectResponse<M extends MethodName, P> = FirstMatchingVariant<MethodMap[M]['variants'], P, MethodResponse<M>>;
+ * selector `P` satisfies (e.g. `{ extended: true }`), else `MethodResponse<M>`. */
+export type SelectResponse<M extends MethodName, P> = M extends keyof MethodVariants
+  ? FirstMatchingVariant<MethodVariants[M], P, MethodResponse<M>>
+  : MethodResponse<M>;
 
 type FirstMatchingVariant<Variants, P, Fallback> = Variants extends readonly [
   readonly [infer Selector, infer Response],

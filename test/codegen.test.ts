@@ -203,7 +203,7 @@ async function main() {
 }
 `;
   assert.deepEqual(compileWith(files, consumer), []);
-  const objects = files.get('objects/things.ts')!;
+  const objects = files.get('types/things.ts')!;
   assert.match(objects, /\*\\\/ with a comment closer/, 'a description cannot close its JSDoc early');
   assert.doesNotMatch(objects, /ThingsBase1|ThingsNode1/, 'no numbered duplicates');
   assert.deepEqual(model.methods[1]!.variants.selected.map((v) => v.name), ['Extended']);
@@ -280,8 +280,8 @@ test('overlays patch params and definitions, and an overlay that no longer appli
   };
   const { files, overlaysApplied } = generateSources(miniSchema(), overlays);
   assert.equal(overlaysApplied.length, 2);
-  assert.match(files.get('params/things.ts')!, /owner_id\?: number;/);
-  assert.match(files.get('objects/things.ts')!, /export type ThingsAge = "x";/);
+  assert.match(files.get('sections/things.ts')!, /owner_id\?: number;/);
+  assert.match(files.get('types/things.ts')!, /export type ThingsAge = "x";/);
   const stale: Overlays = { methods: { 'things.delete': { why: 'test', addParams: [{ name: 'id', type: 'integer' }] } } };
   assert.throws(() => generateSources(miniSchema(), stale), /the schema has it now: remove the overlay/);
   assert.throws(() => generateSources(miniSchema(), { methods: { 'things.gone': { why: 'x' } } }), /no such method/);

@@ -3,27 +3,8 @@
 
 import type { CallOptions, MethodCaller } from '../../src/method-caller.js';
 import type {
-  AccountBanParams,
-  AccountChangePasswordParams,
-  AccountGetActiveOffersParams,
-  AccountGetAppPermissionsParams,
-  AccountGetBannedParams,
-  AccountGetCountersParams,
-  AccountGetInfoParams,
-  AccountGetProfileInfoParams,
-  AccountGetPushSettingsParams,
-  AccountRegisterDeviceParams,
-  AccountSaveProfileInfoParams,
-  AccountSetInfoParams,
-  AccountSetOfflineParams,
-  AccountSetOnlineParams,
-  AccountSetPushSettingsParams,
-  AccountSetSilenceModeParams,
-  AccountUnbanParams,
-  AccountUnregisterDeviceParams,
-} from '../params/account.js';
-import type {
   AccountChangePasswordResponse,
+  AccountCountersFilter,
   AccountGetActiveOffersResponse,
   AccountGetAppPermissionsResponse,
   AccountGetBannedResponse,
@@ -32,8 +13,195 @@ import type {
   AccountGetProfileInfoResponse,
   AccountGetPushSettingsResponse,
   AccountSaveProfileInfoResponse,
-} from '../responses/account.js';
-import type { BaseOkResponse } from '../responses/base.js';
+} from '../types/account.js';
+import type { BaseOkResponse, BaseUserGroupFields } from '../types/base.js';
+
+/** Params of `account.ban`. */
+export interface AccountBanParams {
+  owner_id?: number;
+}
+
+/** Params of `account.changePassword`. */
+export interface AccountChangePasswordParams {
+  /** Session id received after the [vk.com/dev/auth.restore|auth.restore] method is executed. (If the password is changed right after the access was restored) */
+  restore_sid?: string;
+  /** Hash received after a successful OAuth authorization with a code got by SMS. (If the password is changed right after the access was restored) */
+  change_password_hash?: string;
+  /** Current user password. */
+  old_password?: string;
+  /** New password that will be set as a current */
+  new_password: string;
+}
+
+/** Params of `account.getActiveOffers`. */
+export interface AccountGetActiveOffersParams {
+  offset?: number;
+  /** Number of results to return. */
+  count?: number;
+}
+
+/** Params of `account.getAppPermissions`. */
+export interface AccountGetAppPermissionsParams {
+  /** User ID whose settings information shall be got. By default: current user. */
+  user_id?: number;
+}
+
+/** Params of `account.getBanned`. */
+export interface AccountGetBannedParams {
+  /** Offset needed to return a specific subset of results. */
+  offset?: number;
+  /** Number of results to return. */
+  count?: number;
+  /** Additional fields of [vk.com/dev/fields|profiles] and [vk.com/dev/fields_groups|communities] to return. */
+  fields?: readonly BaseUserGroupFields[];
+}
+
+/** Params of `account.getCounters`. */
+export interface AccountGetCountersParams {
+  /** Counters to be returned. */
+  filter?: readonly AccountCountersFilter[];
+}
+
+/** Params of `account.getInfo`. */
+export interface AccountGetInfoParams {
+  /** Fields to return. Possible values: *'country' - user country,, *'https_required' - is "HTTPS only" option enabled,, *'own_posts_default' - is "Show my posts only" option is enabled,, *'no_wall_replies' - are wall replies disabled or not,, *'intro' - is intro passed by user or not,, *'lang' - user language. By default: all. */
+  fields?: readonly (
+    'country' | 'https_required' | 'own_posts_default' | 'no_wall_replies' | 'intro' | 'lang' | 'audio_autoplay'
+  )[];
+}
+
+/** `account.getProfileInfo` takes no params. */
+export type AccountGetProfileInfoParams = Record<string, never>;
+
+/** Params of `account.getPushSettings`. */
+export interface AccountGetPushSettingsParams {
+  /** Unique device ID. */
+  device_id?: string;
+}
+
+/** Params of `account.registerDevice`. */
+export interface AccountRegisterDeviceParams {
+  /** Device token used to send notifications. (for mpns, the token shall be URL for sending of notifications) */
+  token: string;
+  /** String name of device model. */
+  device_model?: string;
+  /** Device year. */
+  device_year?: number;
+  /** Unique device ID. */
+  device_id: string;
+  /** String version of device operating system. */
+  system_version?: string;
+  /** Push settings in a [vk.com/dev/push_settings|special format]. */
+  settings?: string;
+  sandbox?: boolean;
+  pushes_granted?: boolean;
+}
+
+/** Params of `account.saveProfileInfo`. */
+export interface AccountSaveProfileInfoParams {
+  /** User first name. */
+  first_name?: string;
+  /** User last name. */
+  last_name?: string;
+  /** User maiden name (female only) */
+  maiden_name?: string;
+  /** User screen name. */
+  screen_name?: string;
+  /** ID of the name change request to be canceled. If this parameter is sent, all the others are ignored. */
+  cancel_request_id?: number;
+  /**
+   * User sex. Possible values: , * '1' - female,, * '2' - male.
+   * - `0`: undefined
+   * - `1`: female
+   * - `2`: male
+   */
+  sex?: 0 | 1 | 2;
+  /**
+   * User relationship status. Possible values: , * '1' - single,, * '2' - in a relationship,, * '3' - engaged,, * '4' - married,, * '5' - it's complicated,, * '6' - actively searching,, * '7' - in love,, * '0' - not specified.
+   * - `0`: not specified
+   * - `1`: single
+   * - `2`: relationship
+   * - `3`: engaged
+   * - `4`: married
+   * - `5`: complicated
+   * - `6`: actively searching
+   * - `7`: in love
+   * - `8`: in a civil union
+   */
+  relation?: 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8;
+  /** ID of the relationship partner. */
+  relation_partner_id?: number;
+  /** User birth date, format: DD.MM.YYYY. */
+  bdate?: string;
+  /**
+   * Birth date visibility. Returned values: , * '1' - show birth date,, * '2' - show only month and day,, * '0' - hide birth date.
+   * - `0`: hide
+   * - `1`: show
+   * - `2`: hide year
+   */
+  bdate_visibility?: 0 | 1 | 2;
+  /** User home town. */
+  home_town?: string;
+  /** User country. */
+  country_id?: number;
+  /** User city. */
+  city_id?: number;
+  /** Status text. */
+  status?: string;
+}
+
+/** Params of `account.setInfo`. */
+export interface AccountSetInfoParams {
+  /** Setting name. */
+  name?: 'audio_autoplay' | 'intro' | 'no_wall_replies' | 'own_posts_default';
+  /** Setting value. */
+  value?: string;
+}
+
+/** `account.setOffline` takes no params. */
+export type AccountSetOfflineParams = Record<string, never>;
+
+/** Params of `account.setOnline`. */
+export interface AccountSetOnlineParams {
+  /** '1' if videocalls are available for current device. */
+  voip?: boolean;
+}
+
+/** Params of `account.setPushSettings`. */
+export interface AccountSetPushSettingsParams {
+  /** Unique device ID. */
+  device_id: string;
+  /** Push settings in a [vk.com/dev/push_settings|special format]. */
+  settings?: string;
+  /** Notification key. */
+  key?: string;
+  /** New value for the key in a [vk.com/dev/push_settings|special format]. */
+  value?: readonly string[];
+}
+
+/** Params of `account.setSilenceMode`. */
+export interface AccountSetSilenceModeParams {
+  /** Unique device ID. */
+  device_id?: string;
+  /** Time in seconds for what notifications should be disabled. '-1' to disable forever. */
+  time?: number;
+  /** Destination ID. "For user: 'User ID', e.g. '12345'. For chat: '2000000000' + 'Chat ID', e.g. '2000000001'. For community: '- Community ID', e.g. '-12345'. " */
+  peer_id?: number;
+  /** '1' - to enable sound in this dialog, '0' - to disable sound. Only if 'peer_id' contains user or community ID. */
+  sound?: number;
+}
+
+/** Params of `account.unban`. */
+export interface AccountUnbanParams {
+  owner_id?: number;
+}
+
+/** Params of `account.unregisterDevice`. */
+export interface AccountUnregisterDeviceParams {
+  /** Unique device ID. */
+  device_id?: string;
+  sandbox?: boolean;
+}
 
 /** The `account.*` methods of the VK API. */
 export class AccountSection {

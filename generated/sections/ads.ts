@@ -3,59 +3,6 @@
 
 import type { CallOptions, MethodCaller } from '../../src/method-caller.js';
 import type {
-  AdsAddOfficeUsersParams,
-  AdsCheckLinkParams,
-  AdsCreateAdsParams,
-  AdsCreateCampaignsParams,
-  AdsCreateClientsParams,
-  AdsCreateLookalikeRequestParams,
-  AdsCreateTargetGroupParams,
-  AdsCreateTargetPixelParams,
-  AdsDeleteAdsParams,
-  AdsDeleteCampaignsParams,
-  AdsDeleteClientsParams,
-  AdsDeleteTargetGroupParams,
-  AdsDeleteTargetPixelParams,
-  AdsGetAccountsParams,
-  AdsGetAdsLayoutParams,
-  AdsGetAdsParams,
-  AdsGetAdsTargetingParams,
-  AdsGetBudgetParams,
-  AdsGetCampaignsParams,
-  AdsGetCategoriesParams,
-  AdsGetClientsParams,
-  AdsGetDemographicsParams,
-  AdsGetFloodStatsParams,
-  AdsGetLookalikeRequestsParams,
-  AdsGetMusiciansByIdsParams,
-  AdsGetMusiciansParams,
-  AdsGetOfficeUsersParams,
-  AdsGetPostsReachParams,
-  AdsGetRejectionReasonParams,
-  AdsGetStatisticsParams,
-  AdsGetSuggestionsCitiesParams,
-  AdsGetSuggestionsParams,
-  AdsGetSuggestionsPlainParams,
-  AdsGetSuggestionsRegionsParams,
-  AdsGetSuggestionsSchoolsParams,
-  AdsGetTargetGroupsParams,
-  AdsGetTargetPixelsParams,
-  AdsGetTargetingStatsParams,
-  AdsGetUploadURLParams,
-  AdsGetVideoUploadURLParams,
-  AdsImportTargetContactsParams,
-  AdsRemoveOfficeUsersParams,
-  AdsRemoveTargetContactsParams,
-  AdsSaveLookalikeRequestResultParams,
-  AdsShareTargetGroupParams,
-  AdsUpdateAdsParams,
-  AdsUpdateCampaignsParams,
-  AdsUpdateClientsParams,
-  AdsUpdateOfficeUsersParams,
-  AdsUpdateTargetGroupParams,
-  AdsUpdateTargetPixelParams,
-} from '../params/ads.js';
-import type {
   AdsAddOfficeUsersResponse,
   AdsCheckLinkResponse,
   AdsCreateAdsResponse,
@@ -101,8 +48,554 @@ import type {
   AdsUpdateCampaignsResponse,
   AdsUpdateClientsResponse,
   AdsUpdateOfficeUsersResponse,
-} from '../responses/ads.js';
-import type { BaseOkResponse, BaseUndefinedResponse } from '../responses/base.js';
+  AdsUserSpecification,
+  AdsUserSpecificationCutted,
+} from '../types/ads.js';
+import type { BaseLang, BaseOkResponse, BaseUndefinedResponse } from '../types/base.js';
+
+/** Params of `ads.addOfficeUsers`. */
+export interface AdsAddOfficeUsersParams {
+  /** Advertising account ID. */
+  account_id: number;
+  /** Serialized JSON array of objects that describe added managers. Description of 'user_specification' objects see below. */
+  data: readonly AdsUserSpecificationCutted[] | string;
+}
+
+/** Params of `ads.checkLink`. */
+export interface AdsCheckLinkParams {
+  /** Advertising account ID. */
+  account_id: number;
+  /** Object type: *'community' - community,, *'post' - community post,, *'application' - VK application,, *'video' - video,, *'site' - external site. */
+  link_type: 'application' | 'community' | 'mobile_app' | 'post' | 'site' | 'user' | 'user_post' | 'video';
+  /** Object URL. */
+  link_url: string;
+  /** Campaign ID */
+  campaign_id?: number;
+}
+
+/** Params of `ads.createAds`. */
+export interface AdsCreateAdsParams {
+  /** Advertising account ID. */
+  account_id: number;
+  /** Serialized JSON array of objects that describe created ads. Description of 'ad_specification' objects see below. */
+  data: string;
+}
+
+/** Params of `ads.createCampaigns`. */
+export interface AdsCreateCampaignsParams {
+  /** Advertising account ID. */
+  account_id: number;
+  /** Serialized JSON array of objects that describe created campaigns. Description of 'campaign_specification' objects see below. */
+  data: string;
+}
+
+/** Params of `ads.createClients`. */
+export interface AdsCreateClientsParams {
+  /** Advertising account ID. */
+  account_id: number;
+  /** Serialized JSON array of objects that describe created campaigns. Description of 'client_specification' objects see below. */
+  data: string;
+}
+
+/** Params of `ads.createLookalikeRequest`. */
+export interface AdsCreateLookalikeRequestParams {
+  account_id: number;
+  client_id?: number;
+  source_type: string;
+  retargeting_group_id?: number;
+}
+
+/** Params of `ads.createTargetGroup`. */
+export interface AdsCreateTargetGroupParams {
+  /** Advertising account ID. */
+  account_id: number;
+  /** 'Only for advertising agencies.', ID of the client with the advertising account where the group will be created. */
+  client_id?: number;
+  /** Name of the target group - a string up to 64 characters long. */
+  name: string;
+  /** 'For groups with auditory created with pixel code only.', , Number of days after that users will be automatically removed from the group. */
+  lifetime: number;
+  target_pixel_id?: number;
+  target_pixel_rules?: string;
+}
+
+/** Params of `ads.createTargetPixel`. */
+export interface AdsCreateTargetPixelParams {
+  account_id: number;
+  client_id?: number;
+  name: string;
+  domain?: string;
+  category_id: number;
+}
+
+/** Params of `ads.deleteAds`. */
+export interface AdsDeleteAdsParams {
+  /** Advertising account ID. */
+  account_id: number;
+  /** Serialized JSON array with ad IDs. */
+  ids: string;
+}
+
+/** Params of `ads.deleteCampaigns`. */
+export interface AdsDeleteCampaignsParams {
+  /** Advertising account ID. */
+  account_id: number;
+  /** Serialized JSON array with IDs of deleted campaigns. */
+  ids: string;
+}
+
+/** Params of `ads.deleteClients`. */
+export interface AdsDeleteClientsParams {
+  /** Advertising account ID. */
+  account_id: number;
+  /** Serialized JSON array with IDs of deleted clients. */
+  ids: string;
+}
+
+/** Params of `ads.deleteTargetGroup`. */
+export interface AdsDeleteTargetGroupParams {
+  /** Advertising account ID. */
+  account_id: number;
+  /** 'Only for advertising agencies.' , ID of the client with the advertising account where the group will be created. */
+  client_id?: number;
+  /** Group ID. */
+  target_group_id: number;
+}
+
+/** Params of `ads.deleteTargetPixel`. */
+export interface AdsDeleteTargetPixelParams {
+  account_id: number;
+  client_id?: number;
+  target_pixel_id: number;
+}
+
+/** `ads.getAccounts` takes no params. */
+export type AdsGetAccountsParams = Record<string, never>;
+
+/** Params of `ads.getAds`. */
+export interface AdsGetAdsParams {
+  /** Advertising account ID. */
+  account_id: number;
+  /** 'Available and required for advertising agencies.' ID of the client ads are retrieved from. */
+  client_id?: number;
+  /** Flag that specifies whether archived ads shall be shown: *0 - show only active ads,, *1 - show all ads. */
+  include_deleted?: boolean;
+  /** Flag that specifies whether to show only archived ads: *0 - show all ads,, *1 - show only archived ads. Available when include_deleted flag is *1 */
+  only_deleted?: boolean;
+  /** Filter by advertising campaigns. Serialized JSON array with campaign IDs. If the parameter is null, ads of all campaigns will be shown. */
+  campaign_ids?: string;
+  /** Filter by ads. Serialized JSON array with ad IDs. If the parameter is null, all ads will be shown. */
+  ad_ids?: string;
+  /** Limit of number of returned ads. Used only if ad_ids parameter is null, and 'campaign_ids' parameter contains ID of only one campaign. */
+  limit?: number;
+  /** Offset. Used in the same cases as 'limit' parameter. */
+  offset?: number;
+}
+
+/** Params of `ads.getAdsLayout`. */
+export interface AdsGetAdsLayoutParams {
+  /** Advertising account ID. */
+  account_id: number;
+  /** 'For advertising agencies.' ID of the client ads are retrieved from. */
+  client_id?: number;
+  /** Flag that specifies whether archived ads shall be shown. *0 - show only active ads,, *1 - show all ads. */
+  include_deleted?: boolean;
+  /** Flag that specifies whether to show only archived ads: *0 - show all ads,, *1 - show only archived ads. Available when include_deleted flag is *1 */
+  only_deleted?: boolean;
+  /** Filter by advertising campaigns. Serialized JSON array with campaign IDs. If the parameter is null, ads of all campaigns will be shown. */
+  campaign_ids?: string;
+  /** Filter by ads. Serialized JSON array with ad IDs. If the parameter is null, all ads will be shown. */
+  ad_ids?: string;
+  /** Limit of number of returned ads. Used only if 'ad_ids' parameter is null, and 'campaign_ids' parameter contains ID of only one campaign. */
+  limit?: number;
+  /** Offset. Used in the same cases as 'limit' parameter. */
+  offset?: number;
+}
+
+/** Params of `ads.getAdsTargeting`. */
+export interface AdsGetAdsTargetingParams {
+  /** Advertising account ID. */
+  account_id: number;
+  /** 'For advertising agencies.' ID of the client ads are retrieved from. */
+  client_id?: number;
+  /** flag that specifies whether archived ads shall be shown: *0 - show only active ads,, *1 - show all ads. */
+  include_deleted?: boolean;
+  only_deleted?: boolean;
+  /** Filter by advertising campaigns. Serialized JSON array with campaign IDs. If the parameter is null, ads of all campaigns will be shown. */
+  campaign_ids?: string;
+  /** Filter by ads. Serialized JSON array with ad IDs. If the parameter is null, all ads will be shown. */
+  ad_ids?: string;
+  /** Limit of number of returned ads. Used only if 'ad_ids' parameter is null, and 'campaign_ids' parameter contains ID of only one campaign. */
+  limit?: number;
+  /** Offset needed to return a specific subset of results. */
+  offset?: number;
+}
+
+/** Params of `ads.getBudget`. */
+export interface AdsGetBudgetParams {
+  /** Advertising account ID. */
+  account_id: number;
+}
+
+/** Params of `ads.getCampaigns`. */
+export interface AdsGetCampaignsParams {
+  /** Advertising account ID. */
+  account_id: number;
+  /** 'For advertising agencies'. ID of the client advertising campaigns are retrieved from. */
+  client_id?: number;
+  /** Flag that specifies whether archived ads shall be shown. *0 - show only active campaigns,, *1 - show all campaigns. */
+  include_deleted?: boolean;
+  /** Filter of advertising campaigns to show. Serialized JSON array with campaign IDs. Only campaigns that exist in 'campaign_ids' and belong to the specified advertising account will be shown. If the parameter is null, all campaigns will be shown. */
+  campaign_ids?: string;
+  fields?: readonly 'ads_count'[];
+}
+
+/** Params of `ads.getCategories`. */
+export interface AdsGetCategoriesParams {
+  /** Language. The full list of supported languages is [vk.com/dev/api_requests|here]. */
+  lang?: string;
+}
+
+/** Params of `ads.getClients`. */
+export interface AdsGetClientsParams {
+  /** Advertising account ID. */
+  account_id: number;
+}
+
+/** Params of `ads.getDemographics`. */
+export interface AdsGetDemographicsParams {
+  /** Advertising account ID. */
+  account_id: number;
+  /** Type of requested objects listed in 'ids' parameter: *ad - ads,, *campaign - campaigns. */
+  ids_type: 'ad' | 'campaign';
+  /** IDs requested ads or campaigns, separated with a comma, depending on the value set in 'ids_type'. Maximum 2000 objects. */
+  ids: string;
+  /** Data grouping by dates: *day - statistics by days,, *month - statistics by months,, *overall - overall statistics. 'date_from' and 'date_to' parameters set temporary limits. */
+  period: 'day' | 'month' | 'overall';
+  /** Date to show statistics from. For different value of 'period' different date format is used: *day: YYYY-MM-DD, example: 2011-09-27 - September 27, 2011, **0 - day it was created on,, *month: YYYY-MM, example: 2011-09 - September 2011, **0 - month it was created in,, *overall: 0. */
+  date_from: string;
+  /** Date to show statistics to. For different value of 'period' different date format is used: *day: YYYY-MM-DD, example: 2011-09-27 - September 27, 2011, **0 - current day,, *month: YYYY-MM, example: 2011-09 - September 2011, **0 - current month,, *overall: 0. */
+  date_to: string;
+}
+
+/** Params of `ads.getFloodStats`. */
+export interface AdsGetFloodStatsParams {
+  /** Advertising account ID. */
+  account_id: number;
+}
+
+/** Params of `ads.getLookalikeRequests`. */
+export interface AdsGetLookalikeRequestsParams {
+  account_id: number;
+  client_id?: number;
+  requests_ids?: string;
+  offset?: number;
+  limit?: number;
+  sort_by?: string;
+}
+
+/** Params of `ads.getMusicians`. */
+export interface AdsGetMusiciansParams {
+  artist_name: string;
+}
+
+/** Params of `ads.getMusiciansByIds`. */
+export interface AdsGetMusiciansByIdsParams {
+  ids: readonly number[];
+}
+
+/** Params of `ads.getOfficeUsers`. */
+export interface AdsGetOfficeUsersParams {
+  /** Advertising account ID. */
+  account_id: number;
+}
+
+/** Params of `ads.getPostsReach`. */
+export interface AdsGetPostsReachParams {
+  /** Advertising account ID. */
+  account_id: number;
+  /** Type of requested objects listed in 'ids' parameter: *ad - ads,, *campaign - campaigns. */
+  ids_type: 'ad' | 'campaign';
+  /** IDs requested ads or campaigns, separated with a comma, depending on the value set in 'ids_type'. Maximum 100 objects. */
+  ids: string;
+}
+
+/** Params of `ads.getRejectionReason`. */
+export interface AdsGetRejectionReasonParams {
+  /** Advertising account ID. */
+  account_id: number;
+  /** Ad ID. */
+  ad_id: number;
+}
+
+/** Params of `ads.getStatistics`. */
+export interface AdsGetStatisticsParams {
+  /** Advertising account ID. */
+  account_id: number;
+  /** Type of requested objects listed in 'ids' parameter: *ad - ads,, *campaign - campaigns,, *client - clients,, *office - account. */
+  ids_type: 'ad' | 'campaign' | 'client' | 'office';
+  /** IDs requested ads, campaigns, clients or account, separated with a comma, depending on the value set in 'ids_type'. Maximum 2000 objects. */
+  ids: string;
+  /** Data grouping by dates: *day - statistics by days,, *month - statistics by months,, *overall - overall statistics. 'date_from' and 'date_to' parameters set temporary limits. */
+  period: 'day' | 'month' | 'overall' | 'week' | 'year';
+  /** Date to show statistics from. For different value of 'period' different date format is used: *day: YYYY-MM-DD, example: 2011-09-27 - September 27, 2011, **0 - day it was created on,, *month: YYYY-MM, example: 2011-09 - September 2011, **0 - month it was created in,, *overall: 0. */
+  date_from: string;
+  /** Date to show statistics to. For different value of 'period' different date format is used: *day: YYYY-MM-DD, example: 2011-09-27 - September 27, 2011, **0 - current day,, *month: YYYY-MM, example: 2011-09 - September 2011, **0 - current month,, *overall: 0. */
+  date_to: string;
+  /** Additional fields to add to statistics */
+  stats_fields?: readonly 'views_times'[];
+}
+
+/** Params of `ads.getSuggestions`. */
+export interface AdsGetSuggestionsParams {
+  /** Section, suggestions are retrieved in. Available values: *countries - request of a list of countries. If q is not set or blank, a short list of countries is shown. Otherwise, a full list of countries is shown. *regions - requested list of regions. 'country' parameter is required. *cities - requested list of cities. 'country' parameter is required. *districts - requested list of districts. 'cities' parameter is required. *stations - requested list of subway stations. 'cities' parameter is required. *streets - requested list of streets. 'cities' parameter is required. *schools - requested list of educational organizations. 'cities' parameter is required. *interests - requested list of interests. *positions - requested list of positions (professions). *group_types - requested list of group types. *religions - requested list of religious commitments. *browsers - requested list of browsers and mobile devices. */
+  section:
+    | 'browsers'
+    | 'cities'
+    | 'cities_regions'
+    | 'countries'
+    | 'districts'
+    | 'group_types'
+    | 'interest_categories'
+    | 'interest_categories_v2'
+    | 'interests'
+    | 'operators'
+    | 'positions'
+    | 'price_lists'
+    | 'regions'
+    | 'religions'
+    | 'schools'
+    | 'stations'
+    | 'streets'
+    | 'user_browsers'
+    | 'user_devices'
+    | 'user_operating_systems'
+    | 'user_os';
+  /** Objects IDs separated by commas. If the parameter is passed, 'q, country, cities' should not be passed. */
+  ids?: string;
+  /** Filter-line of the request (for countries, regions, cities, streets, schools, interests, positions). */
+  q?: string;
+  /** ID of the country objects are searched in. */
+  country?: number;
+  /** IDs of cities where objects are searched in, separated with a comma. */
+  cities?: string;
+  /** Language of the returned string values. Supported languages: *ru - Russian,, *ua - Ukrainian,, *en - English. */
+  lang?: BaseLang;
+}
+
+/** `ads.getSuggestions` params that select the Regions response. */
+export interface AdsGetSuggestionsRegionsParams extends AdsGetSuggestionsParams {
+  section: 'regions';
+}
+
+/** `ads.getSuggestions` params that select the Cities response. */
+export interface AdsGetSuggestionsCitiesParams extends AdsGetSuggestionsParams {
+  section: 'cities';
+}
+
+/** `ads.getSuggestions` params that select the Schools response. */
+export interface AdsGetSuggestionsSchoolsParams extends AdsGetSuggestionsParams {
+  section: 'schools';
+}
+
+/** `ads.getSuggestions` params that select none of the variant responses. */
+export interface AdsGetSuggestionsPlainParams extends AdsGetSuggestionsParams {
+  section:
+    | 'browsers'
+    | 'cities'
+    | 'cities_regions'
+    | 'countries'
+    | 'districts'
+    | 'group_types'
+    | 'interest_categories'
+    | 'interest_categories_v2'
+    | 'interests'
+    | 'operators'
+    | 'positions'
+    | 'price_lists'
+    | 'regions'
+    | 'religions'
+    | 'stations'
+    | 'streets'
+    | 'user_browsers'
+    | 'user_devices'
+    | 'user_operating_systems'
+    | 'user_os';
+}
+
+/** Params of `ads.getTargetGroups`. */
+export interface AdsGetTargetGroupsParams {
+  /** Advertising account ID. */
+  account_id: number;
+  /** 'Only for advertising agencies.', ID of the client with the advertising account where the group will be created. */
+  client_id?: number;
+  /** '1' - to return pixel code. */
+  extended?: boolean;
+}
+
+/** Params of `ads.getTargetPixels`. */
+export interface AdsGetTargetPixelsParams {
+  account_id: number;
+  client_id?: number;
+}
+
+/** Params of `ads.getTargetingStats`. */
+export interface AdsGetTargetingStatsParams {
+  /** Advertising account ID. */
+  account_id: number;
+  client_id?: number;
+  /** Serialized JSON object that describes targeting parameters. Description of 'criteria' object see below. */
+  criteria?: string;
+  /** ID of an ad which targeting parameters shall be analyzed. */
+  ad_id?: number;
+  /**
+   * Ad format. Possible values: *'1' - image and text,, *'2' - big image,, *'3' - exclusive format,, *'4' - community, square image,, *'7' - special app format,, *'8' - special community format,, *'9' - post in community,, *'10' - app board.
+   * - `1`: image and text
+   * - `2`: big image
+   * - `4`: exclusive format
+   * - `7`: community square image
+   * - `10`: special app format
+   * - `6`: special community format
+   * - `9`: post in community
+   * - `11`: app board
+   */
+  ad_format?: 1 | 2 | 4 | 7 | 10 | 6 | 9 | 11;
+  /** Platforms to use for ad showing. Possible values: (for 'ad_format' = '1'), *'0' - VK and partner sites,, *'1' - VK only. (for 'ad_format' = '9'), *'all' - all platforms,, *'desktop' - desktop version,, *'mobile' - mobile version and apps. */
+  ad_platform?: string;
+  ad_platform_no_wall?: string;
+  ad_platform_no_ad_network?: string;
+  publisher_platforms?: string;
+  /** URL for the advertised object. */
+  link_url: string;
+  /** Domain of the advertised object. */
+  link_domain?: string;
+  /** Additionally return recommended cpc and cpm to reach 5,10..95 percents of audience. */
+  need_precise?: boolean;
+  /** Impressions limit period in seconds, must be a multiple of 86400(day) */
+  impressions_limit_period?: number;
+}
+
+/** Params of `ads.getUploadURL`. */
+export interface AdsGetUploadURLParams {
+  /**
+   * Ad format: *1 - image and text,, *2 - big image,, *3 - exclusive format,, *4 - community, square image,, *7 - special app format.
+   * - `1`: image and text
+   * - `2`: big image
+   * - `4`: community, square image
+   * - `7`: special app format
+   * - `10`: exclusive format
+   * - `11`: adaptive
+   */
+  ad_format: 1 | 2 | 4 | 7 | 10 | 11;
+  icon?: number;
+}
+
+/** `ads.getVideoUploadURL` takes no params. */
+export type AdsGetVideoUploadURLParams = Record<string, never>;
+
+/** Params of `ads.importTargetContacts`. */
+export interface AdsImportTargetContactsParams {
+  /** Advertising account ID. */
+  account_id: number;
+  /** 'Only for advertising agencies.' , ID of the client with the advertising account where the group will be created. */
+  client_id?: number;
+  /** Target group ID. */
+  target_group_id: number;
+  /** List of phone numbers, emails or user IDs separated with a comma. */
+  contacts: string;
+}
+
+/** Params of `ads.removeOfficeUsers`. */
+export interface AdsRemoveOfficeUsersParams {
+  /** Advertising account ID. */
+  account_id: number;
+  /** Serialized JSON array with IDs of deleted managers. */
+  ids: string;
+}
+
+/** Params of `ads.removeTargetContacts`. */
+export interface AdsRemoveTargetContactsParams {
+  account_id: number;
+  client_id?: number;
+  target_group_id: number;
+  contacts: string;
+}
+
+/** Params of `ads.saveLookalikeRequestResult`. */
+export interface AdsSaveLookalikeRequestResultParams {
+  account_id: number;
+  client_id?: number;
+  request_id: number;
+  level: number;
+}
+
+/** Params of `ads.shareTargetGroup`. */
+export interface AdsShareTargetGroupParams {
+  account_id: number;
+  client_id?: number;
+  target_group_id: number;
+  share_with_client_id?: number;
+}
+
+/** Params of `ads.updateAds`. */
+export interface AdsUpdateAdsParams {
+  /** Advertising account ID. */
+  account_id: number;
+  /** Serialized JSON array of objects that describe changes in ads. Description of 'ad_edit_specification' objects see below. */
+  data: string;
+}
+
+/** Params of `ads.updateCampaigns`. */
+export interface AdsUpdateCampaignsParams {
+  /** Advertising account ID. */
+  account_id: number;
+  /** Serialized JSON array of objects that describe changes in campaigns. Description of 'campaign_mod' objects see below. */
+  data: string;
+}
+
+/** Params of `ads.updateClients`. */
+export interface AdsUpdateClientsParams {
+  /** Advertising account ID. */
+  account_id: number;
+  /** Serialized JSON array of objects that describe changes in clients. Description of 'client_mod' objects see below. */
+  data: string;
+}
+
+/** Params of `ads.updateOfficeUsers`. */
+export interface AdsUpdateOfficeUsersParams {
+  /** Advertising account ID. */
+  account_id: number;
+  /** Serialized JSON array of objects that describe added managers. Description of 'user_specification' objects see below. */
+  data: readonly AdsUserSpecification[] | string;
+}
+
+/** Params of `ads.updateTargetGroup`. */
+export interface AdsUpdateTargetGroupParams {
+  /** Advertising account ID. */
+  account_id: number;
+  /** 'Only for advertising agencies.' , ID of the client with the advertising account where the group will be created. */
+  client_id?: number;
+  /** Group ID. */
+  target_group_id: number;
+  /** New name of the target group - a string up to 64 characters long. */
+  name: string;
+  /** Domain of the site where user accounting code will be placed. */
+  domain?: string;
+  /** 'Only for the groups that get audience from sites with user accounting code.', Time in days when users added to a retarget group will be automatically excluded from it. '0' - automatic exclusion is off. */
+  lifetime: number;
+  target_pixel_id?: number;
+  target_pixel_rules?: string;
+}
+
+/** Params of `ads.updateTargetPixel`. */
+export interface AdsUpdateTargetPixelParams {
+  account_id: number;
+  client_id?: number;
+  target_pixel_id: number;
+  name: string;
+  domain?: string;
+  category_id: number;
+}
 
 /** The `ads.*` methods of the VK API. */
 export class AdsSection {

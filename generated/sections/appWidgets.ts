@@ -3,16 +3,6 @@
 
 import type { CallOptions, MethodCaller } from '../../src/method-caller.js';
 import type {
-  AppWidgetsGetAppImageUploadServerParams,
-  AppWidgetsGetAppImagesParams,
-  AppWidgetsGetGroupImageUploadServerParams,
-  AppWidgetsGetGroupImagesParams,
-  AppWidgetsGetImagesByIdParams,
-  AppWidgetsSaveAppImageParams,
-  AppWidgetsSaveGroupImageParams,
-  AppWidgetsUpdateParams,
-} from '../params/appWidgets.js';
-import type {
   AppWidgetsGetAppImageUploadServerResponse,
   AppWidgetsGetAppImagesResponse,
   AppWidgetsGetGroupImageUploadServerResponse,
@@ -20,8 +10,64 @@ import type {
   AppWidgetsGetImagesByIdResponse,
   AppWidgetsSaveAppImageResponse,
   AppWidgetsSaveGroupImageResponse,
-} from '../responses/appWidgets.js';
-import type { BaseOkResponse } from '../responses/base.js';
+} from '../types/appWidgets.js';
+import type { BaseOkResponse } from '../types/base.js';
+
+/** Params of `appWidgets.getAppImageUploadServer`. */
+export interface AppWidgetsGetAppImageUploadServerParams {
+  image_type: '160x160' | '160x240' | '24x24' | '50x50' | '510x128';
+}
+
+/** Params of `appWidgets.getAppImages`. */
+export interface AppWidgetsGetAppImagesParams {
+  /** Offset needed to return a specific subset of images. */
+  offset?: number;
+  /** Maximum count of results. */
+  count?: number;
+  image_type?: '160x160' | '160x240' | '24x24' | '50x50' | '510x128';
+}
+
+/** Params of `appWidgets.getGroupImageUploadServer`. */
+export interface AppWidgetsGetGroupImageUploadServerParams {
+  image_type: '160x160' | '160x240' | '24x24' | '50x50' | '510x128';
+}
+
+/** Params of `appWidgets.getGroupImages`. */
+export interface AppWidgetsGetGroupImagesParams {
+  /** Offset needed to return a specific subset of images. */
+  offset?: number;
+  /** Maximum count of results. */
+  count?: number;
+  image_type?: '160x160' | '160x240' | '24x24' | '50x50' | '510x128';
+}
+
+/** Params of `appWidgets.getImagesById`. */
+export interface AppWidgetsGetImagesByIdParams {
+  /** List of images IDs */
+  images: readonly string[];
+}
+
+/** Params of `appWidgets.saveAppImage`. */
+export interface AppWidgetsSaveAppImageParams {
+  /** Parameter returned when photo is uploaded to server */
+  hash: string;
+  /** Parameter returned when photo is uploaded to server */
+  image: string;
+}
+
+/** Params of `appWidgets.saveGroupImage`. */
+export interface AppWidgetsSaveGroupImageParams {
+  /** Parameter returned when photo is uploaded to server */
+  hash: string;
+  /** Parameter returned when photo is uploaded to server */
+  image: string;
+}
+
+/** Params of `appWidgets.update`. */
+export interface AppWidgetsUpdateParams {
+  code: string;
+  type: 'compact_list' | 'cover_list' | 'donation' | 'list' | 'match' | 'matches' | 'table' | 'text' | 'tiles';
+}
 
 /** The `appWidgets.*` methods of the VK API. */
 export class AppWidgetsSection {

@@ -3,33 +3,8 @@
 
 import type { CallOptions, MethodCaller } from '../../src/method-caller.js';
 import type {
-  AppsAddSnippetParams,
-  AppsAddUsersToTestingGroupParams,
-  AppsDeleteAppRequestsParams,
-  AppsDeleteSnippetParams,
-  AppsGetCatalogParams,
-  AppsGetFriendsListExtendedParams,
-  AppsGetFriendsListParams,
-  AppsGetFriendsListPlainParams,
-  AppsGetLeaderboardExtendedParams,
-  AppsGetLeaderboardParams,
-  AppsGetLeaderboardPlainParams,
-  AppsGetMiniAppPoliciesParams,
-  AppsGetParams,
-  AppsGetScopesParams,
-  AppsGetScoreParams,
-  AppsGetSnippetsParams,
-  AppsGetTestingGroupsParams,
-  AppsIsNotificationsAllowedParams,
-  AppsPromoHasActiveGiftParams,
-  AppsPromoUseGiftParams,
-  AppsRemoveTestingGroupParams,
-  AppsRemoveUsersFromTestingGroupsParams,
-  AppsSendRequestParams,
-  AppsUpdateMetaForTestingGroupParams,
-} from '../params/apps.js';
-import type {
   AppsAddSnippetResponse,
+  AppsAppFields,
   AppsCreatedGroupResponse,
   AppsGetCatalogResponse,
   AppsGetFriendsListExtendedResponse,
@@ -44,8 +19,195 @@ import type {
   AppsGetTestingGroupsResponse,
   AppsIsNotificationsAllowedResponse,
   AppsSendRequestResponse,
-} from '../responses/apps.js';
-import type { BaseBoolResponse, BaseOkResponse } from '../responses/base.js';
+} from '../types/apps.js';
+import type { BaseBoolResponse, BaseNameCase, BaseOkResponse } from '../types/base.js';
+import type { UsersFields } from '../types/users.js';
+
+/** Params of `apps.addSnippet`. */
+export interface AppsAddSnippetParams {
+  vk_ref?: readonly ('snippet_im' | 'snippet_post')[];
+  group_id?: readonly number[];
+  hash?: readonly string[];
+  snippet_id?: number;
+  title?: string;
+  description?: string;
+  image_url?: string;
+  small_image_url?: string;
+  button?: 'buy' | 'buy_ticket' | 'contact' | 'create' | 'enroll' | 'fill' | 'go' | 'help' | 'open' | 'play';
+}
+
+/** Params of `apps.addUsersToTestingGroup`. */
+export interface AppsAddUsersToTestingGroupParams {
+  user_ids: readonly number[];
+  group_id: number;
+}
+
+/** `apps.deleteAppRequests` takes no params. */
+export type AppsDeleteAppRequestsParams = Record<string, never>;
+
+/** Params of `apps.deleteSnippet`. */
+export interface AppsDeleteSnippetParams {
+  id?: number;
+}
+
+/** Params of `apps.get`. */
+export interface AppsGetParams {
+  /** Application ID */
+  app_id?: number;
+  /** List of application ID */
+  app_ids?: readonly number[];
+  /** platform. Possible values: *'ios' - iOS,, *'android' - Android,, *'winphone' - Windows Phone,, *'web' - приложения на vk.com. By default: 'web'. */
+  platform?: 'android' | 'ios' | 'web';
+  extended?: boolean;
+  return_friends?: boolean;
+  /** Profile fields to return. Sample values: 'nickname', 'screen_name', 'sex', 'bdate' (birthdate), 'city', 'country', 'timezone', 'photo', 'photo_medium', 'photo_big', 'has_mobile', 'contacts', 'education', 'online', 'counters', 'relation', 'last_seen', 'activity', 'can_write_private_message', 'can_see_all_posts', 'can_post', 'universities', (only if return_friends - 1) */
+  fields?: readonly UsersFields[];
+  /** Case for declension of user name and surname: 'nom' - nominative (default),, 'gen' - genitive,, 'dat' - dative,, 'acc' - accusative,, 'ins' - instrumental,, 'abl' - prepositional. (only if 'return_friends' = '1') */
+  name_case?: BaseNameCase;
+  /** List of app fields to return. Fields 'id', 'type' and 'title' will always be in response. Leave this field empty to get all fields */
+  app_fields?: readonly AppsAppFields[];
+}
+
+/** Params of `apps.getCatalog`. */
+export interface AppsGetCatalogParams {
+  /** Sort order: 'popular_today' - popular for one day (default), 'visitors' - by visitors number , 'create_date' - by creation date, 'growth_rate' - by growth rate, 'popular_week' - popular for one week */
+  sort?: 'create_date' | 'growth_rate' | 'popular' | 'popular_today' | 'popular_week' | 'visitors';
+  /** Offset required to return a specific subset of apps. */
+  offset?: number;
+  /** Number of apps to return. */
+  count?: number;
+  platform?: string;
+  /** '1' - to return additional fields 'screenshots', 'MAU', 'catalog_position', and 'international'. If set, 'count' must be less than or equal to '100'. '0' - not to return additional fields (default). */
+  extended?: boolean;
+  return_friends?: boolean;
+  fields?: readonly UsersFields[];
+  name_case?: BaseNameCase;
+  /** Search query string. */
+  q?: string;
+  genre_id?: number;
+  /** 'installed' - to return list of installed apps (only for mobile platform). */
+  filter?: 'favorite' | 'featured' | 'installed' | 'new' | 'recommended';
+}
+
+/** Params of `apps.getFriendsList`. */
+export interface AppsGetFriendsListParams {
+  extended?: boolean;
+  /** List size. */
+  count?: number;
+  offset?: number;
+  /** List type. Possible values: * 'invite' - available for invites (don't play the game),, * 'request' - available for request (play the game). By default: 'invite'. */
+  type?: 'invite' | 'request';
+  /** Additional profile fields, see [vk.com/dev/fields|description]. */
+  fields?: readonly UsersFields[];
+  /** Search query string (e.g., 'Vasya Babich'). */
+  query?: string;
+}
+
+/** `apps.getFriendsList` params that select the Extended response. */
+export interface AppsGetFriendsListExtendedParams extends AppsGetFriendsListParams {
+  extended: true;
+}
+
+/** `apps.getFriendsList` params that select none of the variant responses. */
+export interface AppsGetFriendsListPlainParams extends AppsGetFriendsListParams {
+  extended?: false;
+}
+
+/** Params of `apps.getLeaderboard`. */
+export interface AppsGetLeaderboardParams {
+  /** Leaderboard type. Possible values: *'level' - by level,, *'points' - by mission points,, *'score' - by score (). */
+  type: 'level' | 'points' | 'score';
+  /** Rating type. Possible values: *'1' - global rating among all players,, *'0' - rating among user friends. */
+  global?: boolean;
+  /** 1 - to return additional info about users */
+  extended?: boolean;
+}
+
+/** `apps.getLeaderboard` params that select the Extended response. */
+export interface AppsGetLeaderboardExtendedParams extends AppsGetLeaderboardParams {
+  extended: true;
+}
+
+/** `apps.getLeaderboard` params that select none of the variant responses. */
+export interface AppsGetLeaderboardPlainParams extends AppsGetLeaderboardParams {
+  extended?: false;
+}
+
+/** Params of `apps.getMiniAppPolicies`. */
+export interface AppsGetMiniAppPoliciesParams {
+  /** Mini App ID */
+  app_id: number;
+}
+
+/** Params of `apps.getScopes`. */
+export interface AppsGetScopesParams {
+  type?: 'group' | 'user';
+}
+
+/** Params of `apps.getScore`. */
+export interface AppsGetScoreParams {
+  user_id?: number;
+}
+
+/** `apps.getSnippets` takes no params. */
+export type AppsGetSnippetsParams = Record<string, never>;
+
+/** Params of `apps.getTestingGroups`. */
+export interface AppsGetTestingGroupsParams {
+  group_id?: number;
+}
+
+/** Params of `apps.isNotificationsAllowed`. */
+export interface AppsIsNotificationsAllowedParams {
+  user_id?: number;
+}
+
+/** Params of `apps.promoHasActiveGift`. */
+export interface AppsPromoHasActiveGiftParams {
+  /** Id of game promo action */
+  promo_id: number;
+  user_id?: number;
+}
+
+/** Params of `apps.promoUseGift`. */
+export interface AppsPromoUseGiftParams {
+  /** Id of game promo action */
+  promo_id: number;
+  user_id?: number;
+}
+
+/** Params of `apps.removeTestingGroup`. */
+export interface AppsRemoveTestingGroupParams {
+  group_id: number;
+}
+
+/** Params of `apps.removeUsersFromTestingGroups`. */
+export interface AppsRemoveUsersFromTestingGroupsParams {
+  user_ids: readonly number[];
+}
+
+/** Params of `apps.sendRequest`. */
+export interface AppsSendRequestParams {
+  /** id of the user to send a request */
+  user_id: number;
+  /** request text */
+  text?: string;
+  /** request type. Values: 'invite' - if the request is sent to a user who does not have the app installed,, 'request' - if a user has already installed the app */
+  type?: 'invite' | 'request';
+  name?: string;
+  /** special string key to be sent with the request */
+  key?: string;
+  separate?: boolean;
+}
+
+/** Params of `apps.updateMetaForTestingGroup`. */
+export interface AppsUpdateMetaForTestingGroupParams {
+  group_id?: number;
+  webview: string;
+  name: string;
+  platforms: readonly ('mobile' | 'web' | 'mvk')[];
+  user_ids?: readonly number[];
+}
 
 /** The `apps.*` methods of the VK API. */
 export class AppsSection {

@@ -2,8 +2,15 @@
 // Do not edit: change codegen/ or schema/overlays.json and run `npm run generate`.
 
 import type { CallOptions, MethodCaller } from '../../src/method-caller.js';
-import type { AuthRestoreParams } from '../params/auth.js';
-import type { AuthRestoreResponse } from '../responses/auth.js';
+import type { AuthRestoreResponse } from '../types/auth.js';
+
+/** Params of `auth.restore`. */
+export interface AuthRestoreParams {
+  /** User phone number. */
+  phone: string;
+  /** User last name. */
+  last_name: string;
+}
 
 /** The `auth.*` methods of the VK API. */
 export class AuthSection {

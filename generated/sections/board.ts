@@ -2,26 +2,7 @@
 // Do not edit: change codegen/ or schema/overlays.json and run `npm run generate`.
 
 import type { CallOptions, MethodCaller } from '../../src/method-caller.js';
-import type {
-  BoardAddTopicParams,
-  BoardCloseTopicParams,
-  BoardCreateCommentParams,
-  BoardDeleteCommentParams,
-  BoardDeleteTopicParams,
-  BoardEditCommentParams,
-  BoardEditTopicParams,
-  BoardFixTopicParams,
-  BoardGetCommentsExtendedParams,
-  BoardGetCommentsParams,
-  BoardGetCommentsPlainParams,
-  BoardGetTopicsExtendedParams,
-  BoardGetTopicsParams,
-  BoardGetTopicsPlainParams,
-  BoardOpenTopicParams,
-  BoardRestoreCommentParams,
-  BoardUnfixTopicParams,
-} from '../params/board.js';
-import type { BaseOkResponse } from '../responses/base.js';
+import type { BaseOkResponse } from '../types/base.js';
 import type {
   BoardAddTopicResponse,
   BoardCreateCommentResponse,
@@ -29,7 +10,198 @@ import type {
   BoardGetCommentsResponse,
   BoardGetTopicsExtendedResponse,
   BoardGetTopicsResponse,
-} from '../responses/board.js';
+} from '../types/board.js';
+
+/** Params of `board.addTopic`. */
+export interface BoardAddTopicParams {
+  /** ID of the community that owns the discussion board. */
+  group_id: number;
+  /** Topic title. */
+  title: string;
+  /** Text of the topic. */
+  text?: string;
+  /** For a community: '1' - to post the topic as by the community, '0' - to post the topic as by the user (default) */
+  from_group?: boolean;
+  /** List of media objects attached to the topic, in the following format: "<owner_id>_<media_id>,<owner_id>_<media_id>", '' - Type of media object: 'photo' - photo, 'video' - video, 'audio' - audio, 'doc' - document, '<owner_id>' - ID of the media owner. '<media_id>' - Media ID. Example: "photo100172_166443618,photo66748_265827614", , "NOTE: If you try to attach more than one reference, an error will be thrown.", */
+  attachments?: readonly string[];
+}
+
+/** Params of `board.closeTopic`. */
+export interface BoardCloseTopicParams {
+  /** ID of the community that owns the discussion board. */
+  group_id: number;
+  /** Topic ID. */
+  topic_id: number;
+}
+
+/** Params of `board.createComment`. */
+export interface BoardCreateCommentParams {
+  /** ID of the community that owns the discussion board. */
+  group_id: number;
+  /** ID of the topic to be commented on. */
+  topic_id: number;
+  /** (Required if 'attachments' is not set.) Text of the comment. */
+  message?: string;
+  /** (Required if 'text' is not set.) List of media objects attached to the comment, in the following format: "<owner_id>_<media_id>,<owner_id>_<media_id>", '' - Type of media object: 'photo' - photo, 'video' - video, 'audio' - audio, 'doc' - document, '<owner_id>' - ID of the media owner. '<media_id>' - Media ID. */
+  attachments?: readonly string[];
+  /** '1' - to post the comment as by the community, '0' - to post the comment as by the user (default) */
+  from_group?: boolean;
+  /** Sticker ID. */
+  sticker_id?: number;
+  /** Unique identifier to avoid repeated comments. */
+  guid?: string;
+}
+
+/** Params of `board.deleteComment`. */
+export interface BoardDeleteCommentParams {
+  /** ID of the community that owns the discussion board. */
+  group_id: number;
+  /** Topic ID. */
+  topic_id: number;
+  /** Comment ID. */
+  comment_id: number;
+}
+
+/** Params of `board.deleteTopic`. */
+export interface BoardDeleteTopicParams {
+  /** ID of the community that owns the discussion board. */
+  group_id: number;
+  /** Topic ID. */
+  topic_id: number;
+}
+
+/** Params of `board.editComment`. */
+export interface BoardEditCommentParams {
+  /** ID of the community that owns the discussion board. */
+  group_id: number;
+  /** Topic ID. */
+  topic_id: number;
+  /** ID of the comment on the topic. */
+  comment_id: number;
+  /** (Required if 'attachments' is not set). New comment text. */
+  message?: string;
+  /** (Required if 'message' is not set.) List of media objects attached to the comment, in the following format: "<owner_id>_<media_id>,<owner_id>_<media_id>", '' - Type of media object: 'photo' - photo, 'video' - video, 'audio' - audio, 'doc' - document, '<owner_id>' - ID of the media owner. '<media_id>' - Media ID. Example: "photo100172_166443618,photo66748_265827614" */
+  attachments?: readonly string[];
+}
+
+/** Params of `board.editTopic`. */
+export interface BoardEditTopicParams {
+  /** ID of the community that owns the discussion board. */
+  group_id: number;
+  /** Topic ID. */
+  topic_id: number;
+  /** New title of the topic. */
+  title: string;
+}
+
+/** Params of `board.fixTopic`. */
+export interface BoardFixTopicParams {
+  /** ID of the community that owns the discussion board. */
+  group_id: number;
+  /** Topic ID. */
+  topic_id: number;
+}
+
+/** Params of `board.getComments`. */
+export interface BoardGetCommentsParams {
+  /** ID of the community that owns the discussion board. */
+  group_id: number;
+  /** Topic ID. */
+  topic_id: number;
+  /** '1' - to return the 'likes' field, '0' - not to return the 'likes' field (default) */
+  need_likes?: boolean;
+  start_comment_id?: number;
+  /** Offset needed to return a specific subset of comments. */
+  offset?: number;
+  /** Number of comments to return. */
+  count?: number;
+  /** '1' - to return information about users who posted comments, '0' - to return no additional fields (default) */
+  extended?: boolean;
+  /**
+   * Sort order: 'asc' - by creation date in chronological order, 'desc' - by creation date in reverse chronological order,
+   * - `"asc"`: chronological
+   * - `"desc"`: reverse chronological
+   */
+  sort?: 'asc' | 'desc';
+}
+
+/** `board.getComments` params that select the Extended response. */
+export interface BoardGetCommentsExtendedParams extends BoardGetCommentsParams {
+  extended: true;
+}
+
+/** `board.getComments` params that select none of the variant responses. */
+export interface BoardGetCommentsPlainParams extends BoardGetCommentsParams {
+  extended?: false;
+}
+
+/** Params of `board.getTopics`. */
+export interface BoardGetTopicsParams {
+  /** ID of the community that owns the discussion board. */
+  group_id: number;
+  /** IDs of topics to be returned (100 maximum). By default, all topics are returned. If this parameter is set, the 'order', 'offset', and 'count' parameters are ignored. */
+  topic_ids?: readonly number[];
+  /**
+   * Sort order: '1' - by date updated in reverse chronological order. '2' - by date created in reverse chronological order. '-1' - by date updated in chronological order. '-2' - by date created in chronological order. If no sort order is specified, topics are returned in the order specified by the group administrator. Pinned topics are returned first, regardless of the sorting.
+   * - `1`: updated desc
+   * - `2`: created desc
+   * - `-1`: updated asc
+   * - `-2`: created asc
+   * - `0`: as by administrator
+   */
+  order?: 1 | 2 | -1 | -2 | 0;
+  /** Offset needed to return a specific subset of topics. */
+  offset?: number;
+  /** Number of topics to return. */
+  count?: number;
+  /** '1' - to return information about users who created topics or who posted there last, '0' - to return no additional fields (default) */
+  extended?: boolean;
+  /**
+   * '1' - to return the first comment in each topic,, '2' - to return the last comment in each topic,, '0' - to return no comments. By default: '0'.
+   * - `1`: first
+   * - `2`: last
+   * - `0`: none
+   */
+  preview?: 1 | 2 | 0;
+  /** Number of characters after which to truncate the previewed comment. To preview the full comment, specify '0'. */
+  preview_length?: number;
+}
+
+/** `board.getTopics` params that select the Extended response. */
+export interface BoardGetTopicsExtendedParams extends BoardGetTopicsParams {
+  extended: true;
+}
+
+/** `board.getTopics` params that select none of the variant responses. */
+export interface BoardGetTopicsPlainParams extends BoardGetTopicsParams {
+  extended?: false;
+}
+
+/** Params of `board.openTopic`. */
+export interface BoardOpenTopicParams {
+  /** ID of the community that owns the discussion board. */
+  group_id: number;
+  /** Topic ID. */
+  topic_id: number;
+}
+
+/** Params of `board.restoreComment`. */
+export interface BoardRestoreCommentParams {
+  /** ID of the community that owns the discussion board. */
+  group_id: number;
+  /** Topic ID. */
+  topic_id: number;
+  /** Comment ID. */
+  comment_id: number;
+}
+
+/** Params of `board.unfixTopic`. */
+export interface BoardUnfixTopicParams {
+  /** ID of the community that owns the discussion board. */
+  group_id: number;
+  /** Topic ID. */
+  topic_id: number;
+}
 
 /** The `board.*` methods of the VK API. */
 export class BoardSection {

@@ -3,22 +3,11 @@
 
 import type { CallOptions, MethodCaller } from '../../src/method-caller.js';
 import type {
-  BugtrackerAddCompanyGroupsMembersParams,
-  BugtrackerAddCompanyMembersParams,
-  BugtrackerChangeBugreportStatusParams,
-  BugtrackerCreateCommentParams,
-  BugtrackerGetBugreportByIdParams,
-  BugtrackerGetCompanyGroupMembersParams,
-  BugtrackerGetCompanyMembersParams,
-  BugtrackerGetDownloadVersionUrlParams,
-  BugtrackerGetProductBuildUploadServerParams,
-  BugtrackerRemoveCompanyGroupMemberParams,
-  BugtrackerRemoveCompanyMemberParams,
-  BugtrackerSaveProductVersionParams,
-  BugtrackerSetCompanyMemberRoleParams,
-  BugtrackerSetProductIsOverParams,
-} from '../params/bugtracker.js';
-import type { BaseBoolResponse, BaseGetUploadServerResponse, BaseOkResponse } from '../responses/base.js';
+  BaseBoolResponse,
+  BaseGetUploadServerResponse,
+  BaseOkResponse,
+  BaseUserGroupFields,
+} from '../types/base.js';
 import type {
   BugtrackerAddCompanyGroupsMembersResponse,
   BugtrackerAddCompanyMembersResponse,
@@ -27,7 +16,118 @@ import type {
   BugtrackerGetCompanyGroupMembersResponse,
   BugtrackerGetCompanyMembersResponse,
   BugtrackerGetDownloadVersionUrlResponse,
-} from '../responses/bugtracker.js';
+} from '../types/bugtracker.js';
+
+/** Params of `bugtracker.addCompanyGroupsMembers`. */
+export interface BugtrackerAddCompanyGroupsMembersParams {
+  company_id: number;
+  user_ids: readonly number[];
+  company_group_ids: readonly number[];
+}
+
+/** Params of `bugtracker.addCompanyMembers`. */
+export interface BugtrackerAddCompanyMembersParams {
+  user_ids: readonly number[];
+  company_id: number;
+}
+
+/** Params of `bugtracker.changeBugreportStatus`. */
+export interface BugtrackerChangeBugreportStatusParams {
+  bugreport_id: number;
+  status?: number;
+  comment?: string;
+  from_statuses?: readonly number[];
+  not_in_statuses?: readonly number[];
+}
+
+/** Params of `bugtracker.createComment`. */
+export interface BugtrackerCreateCommentParams {
+  bugreport_id: number;
+  text?: string;
+  hidden?: boolean;
+  hidden_attachments?: boolean;
+  force?: boolean;
+}
+
+/** Params of `bugtracker.getBugreportById`. */
+export interface BugtrackerGetBugreportByIdParams {
+  bugreport_id: number;
+  extended?: boolean;
+  fields?: readonly BaseUserGroupFields[];
+}
+
+/** Params of `bugtracker.getCompanyGroupMembers`. */
+export interface BugtrackerGetCompanyGroupMembersParams {
+  company_id: number;
+  company_group_id: number;
+  count?: number;
+  offset?: number;
+  filter_name?: string;
+  extended?: boolean;
+  fields?: readonly BaseUserGroupFields[];
+}
+
+/** Params of `bugtracker.getCompanyMembers`. */
+export interface BugtrackerGetCompanyMembersParams {
+  company_id: number;
+  count?: number;
+  offset?: number;
+  filter_name?: string;
+  filter_role?: 0 | 1;
+  filter_not_group?: number;
+  filter_member_ids?: readonly number[];
+  extended?: boolean;
+  fields?: readonly BaseUserGroupFields[];
+  extra?: boolean;
+}
+
+/** Params of `bugtracker.getDownloadVersionUrl`. */
+export interface BugtrackerGetDownloadVersionUrlParams {
+  product_id: number;
+  version_id: number;
+  ttl?: number;
+}
+
+/** Params of `bugtracker.getProductBuildUploadServer`. */
+export interface BugtrackerGetProductBuildUploadServerParams {
+  product_id: number;
+}
+
+/** Params of `bugtracker.removeCompanyGroupMember`. */
+export interface BugtrackerRemoveCompanyGroupMemberParams {
+  company_id: number;
+  user_id: number;
+  company_group_id: number;
+}
+
+/** Params of `bugtracker.removeCompanyMember`. */
+export interface BugtrackerRemoveCompanyMemberParams {
+  user_id: number;
+  company_id: number;
+}
+
+/** Params of `bugtracker.saveProductVersion`. */
+export interface BugtrackerSaveProductVersionParams {
+  product_id?: number;
+  version_id?: number;
+  title: string;
+  release_notes?: string;
+  visible?: boolean;
+  set_rft?: boolean;
+}
+
+/** Params of `bugtracker.setCompanyMemberRole`. */
+export interface BugtrackerSetCompanyMemberRoleParams {
+  user_id: number;
+  company_id: number;
+  role: 0 | 1;
+}
+
+/** Params of `bugtracker.setProductIsOver`. */
+export interface BugtrackerSetProductIsOverParams {
+  product_id: number;
+  is_over?: boolean;
+}
 
 /** The `bugtracker.*` methods of the VK API. */
 export class BugtrackerSection {

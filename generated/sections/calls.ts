@@ -2,9 +2,18 @@
 // Do not edit: change codegen/ or schema/overlays.json and run `npm run generate`.
 
 import type { CallOptions, MethodCaller } from '../../src/method-caller.js';
-import type { CallsForceFinishParams, CallsStartParams } from '../params/calls.js';
-import type { BaseOkResponse } from '../responses/base.js';
-import type { CallsStartResponse } from '../responses/calls.js';
+import type { BaseOkResponse } from '../types/base.js';
+import type { CallsStartResponse } from '../types/calls.js';
+
+/** Params of `calls.forceFinish`. */
+export interface CallsForceFinishParams {
+  call_id: string;
+}
+
+/** Params of `calls.start`. */
+export interface CallsStartParams {
+  group_id?: number;
+}
 
 /** The `calls.*` methods of the VK API. */
 export class CallsSection {

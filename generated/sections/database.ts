@@ -3,20 +3,7 @@
 
 import type { CallOptions, MethodCaller } from '../../src/method-caller.js';
 import type {
-  DatabaseGetChairsParams,
-  DatabaseGetCitiesByIdParams,
-  DatabaseGetCitiesParams,
-  DatabaseGetCountriesByIdParams,
-  DatabaseGetCountriesParams,
-  DatabaseGetFacultiesParams,
-  DatabaseGetMetroStationsByIdParams,
-  DatabaseGetMetroStationsParams,
-  DatabaseGetRegionsParams,
-  DatabaseGetSchoolClassesParams,
-  DatabaseGetSchoolsParams,
-  DatabaseGetUniversitiesParams,
-} from '../params/database.js';
-import type {
+  DatabaseCitiesFields,
   DatabaseGetChairsResponse,
   DatabaseGetCitiesByIdResponse,
   DatabaseGetCitiesResponse,
@@ -29,7 +16,126 @@ import type {
   DatabaseGetSchoolClassesNewResponse,
   DatabaseGetSchoolsResponse,
   DatabaseGetUniversitiesResponse,
-} from '../responses/database.js';
+} from '../types/database.js';
+
+/** Params of `database.getChairs`. */
+export interface DatabaseGetChairsParams {
+  /** id of the faculty to get chairs from */
+  faculty_id: number;
+  /** offset required to get a certain subset of chairs */
+  offset?: number;
+  /** amount of chairs to get */
+  count?: number;
+}
+
+/** Params of `database.getCities`. */
+export interface DatabaseGetCitiesParams {
+  /** Region ID. */
+  region_id?: number;
+  /** Search query. */
+  q?: string;
+  /** '1' - to return all cities in the country, '0' - to return major cities in the country (default), */
+  need_all?: boolean;
+  /** Offset needed to return a specific subset of cities. */
+  offset?: number;
+  /** Number of cities to return. */
+  count?: number;
+  /** Cities fields to return. Sample values: 'fias_guid' */
+  fields?: readonly DatabaseCitiesFields[];
+  /** Country ID, from database.getCountries. */
+  country_id?: number;
+}
+
+/** Params of `database.getCitiesById`. */
+export interface DatabaseGetCitiesByIdParams {
+  /** City IDs. */
+  city_ids?: readonly number[];
+  /** Cities fields to return. Sample values: 'fias_guid' */
+  fields?: readonly DatabaseCitiesFields[];
+}
+
+/** Params of `database.getCountries`. */
+export interface DatabaseGetCountriesParams {
+  /** '1' - to return a full list of all countries, '0' - to return a list of countries near the current user's country (default). */
+  need_all?: boolean;
+  /** Country codes in [vk.com/dev/country_codes|ISO 3166-1 alpha-2] standard. */
+  code?: string;
+  /** Offset needed to return a specific subset of countries. */
+  offset?: number;
+  /** Number of countries to return. */
+  count?: number;
+}
+
+/** Params of `database.getCountriesById`. */
+export interface DatabaseGetCountriesByIdParams {
+  /** Country IDs. */
+  country_ids?: readonly number[];
+}
+
+/** Params of `database.getFaculties`. */
+export interface DatabaseGetFacultiesParams {
+  /** University ID. */
+  university_id: number;
+  /** Offset needed to return a specific subset of faculties. */
+  offset?: number;
+  /** Number of faculties to return. */
+  count?: number;
+}
+
+/** Params of `database.getMetroStations`. */
+export interface DatabaseGetMetroStationsParams {
+  city_id: number;
+  offset?: number;
+  count?: number;
+  extended?: boolean;
+}
+
+/** Params of `database.getMetroStationsById`. */
+export interface DatabaseGetMetroStationsByIdParams {
+  station_ids?: readonly number[];
+}
+
+/** Params of `database.getRegions`. */
+export interface DatabaseGetRegionsParams {
+  /** Search query. */
+  q?: string;
+  /** Offset needed to return specific subset of regions. */
+  offset?: number;
+  /** Number of regions to return. */
+  count?: number;
+  /** Country ID, from database.getCountries. */
+  country_id?: number;
+}
+
+/** Params of `database.getSchoolClasses`. */
+export interface DatabaseGetSchoolClassesParams {
+  /** Country ID. */
+  country_id?: number;
+}
+
+/** Params of `database.getSchools`. */
+export interface DatabaseGetSchoolsParams {
+  /** Search query. */
+  q?: string;
+  /** City ID. */
+  city_id: number;
+  /** Offset needed to return a specific subset of schools. */
+  offset?: number;
+  /** Number of schools to return. */
+  count?: number;
+}
+
+/** Params of `database.getUniversities`. */
+export interface DatabaseGetUniversitiesParams {
+  /** Search query. */
+  q?: string;
+  /** City ID. */
+  city_id?: number;
+  /** Offset needed to return a specific subset of universities. */
+  offset?: number;
+  /** Number of universities to return. */
+  count?: number;
+}
 
 /** The `database.*` methods of the VK API. */
 export class DatabaseSection {

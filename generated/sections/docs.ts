@@ -2,21 +2,7 @@
 // Do not edit: change codegen/ or schema/overlays.json and run `npm run generate`.
 
 import type { CallOptions, MethodCaller } from '../../src/method-caller.js';
-import type {
-  DocsAddParams,
-  DocsDeleteParams,
-  DocsEditParams,
-  DocsGetByIdParams,
-  DocsGetMessagesUploadServerParams,
-  DocsGetParams,
-  DocsGetTypesParams,
-  DocsGetUploadServerParams,
-  DocsGetWallUploadServerParams,
-  DocsRestoreParams,
-  DocsSaveParams,
-  DocsSearchParams,
-} from '../params/docs.js';
-import type { BaseGetUploadServerResponse, BaseOkResponse } from '../responses/base.js';
+import type { BaseGetUploadServerResponse, BaseOkResponse } from '../types/base.js';
 import type {
   DocsAddResponse,
   DocsGetByIdResponse,
@@ -25,7 +11,122 @@ import type {
   DocsGetUploadServerResponse,
   DocsSaveResponse,
   DocsSearchResponse,
-} from '../responses/docs.js';
+} from '../types/docs.js';
+
+/** Params of `docs.add`. */
+export interface DocsAddParams {
+  /** ID of the user or community that owns the document. Use a negative value to designate a community ID. */
+  owner_id: number;
+  /** Document ID. */
+  doc_id: number;
+  /** Access key. This parameter is required if 'access_key' was returned with the document's data. */
+  access_key?: string;
+}
+
+/** Params of `docs.delete`. */
+export interface DocsDeleteParams {
+  /** ID of the user or community that owns the document. Use a negative value to designate a community ID. */
+  owner_id: number;
+  /** Document ID. */
+  doc_id: number;
+}
+
+/** Params of `docs.edit`. */
+export interface DocsEditParams {
+  /** User ID or community ID. Use a negative value to designate a community ID. */
+  owner_id?: number;
+  /** Document ID. */
+  doc_id: number;
+  /** Document title. */
+  title: string;
+  /** Document tags. */
+  tags?: readonly string[];
+}
+
+/** Params of `docs.get`. */
+export interface DocsGetParams {
+  /** Number of documents to return. By default, all documents. */
+  count?: number;
+  /** Offset needed to return a specific subset of documents. */
+  offset?: number;
+  /**
+   * - `0`: all
+   * - `1`: text
+   * - `2`: archive
+   * - `3`: gif
+   * - `4`: image
+   * - `5`: audio
+   * - `6`: video
+   * - `7`: ebook
+   * - `8`: default
+   */
+  type?: 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8;
+  /** ID of the user or community that owns the documents. Use a negative value to designate a community ID. */
+  owner_id?: number;
+  return_tags?: boolean;
+}
+
+/** Params of `docs.getById`. */
+export interface DocsGetByIdParams {
+  /** Document IDs. Example: , "66748_91488,66748_91455", */
+  docs: readonly string[];
+  return_tags?: boolean;
+}
+
+/** Params of `docs.getMessagesUploadServer`. */
+export interface DocsGetMessagesUploadServerParams {
+  /** Document type. */
+  type?: 'audio_message' | 'doc' | 'graffiti';
+  /** Destination ID. "For user: 'User ID', e.g. '12345'. For chat: '2000000000' + 'Chat ID', e.g. '2000000001'. For community: '- Community ID', e.g. '-12345'. " */
+  peer_id?: number;
+}
+
+/** Params of `docs.getTypes`. */
+export interface DocsGetTypesParams {
+  /** ID of the user or community that owns the documents. Use a negative value to designate a community ID. */
+  owner_id?: number;
+}
+
+/** Params of `docs.getUploadServer`. */
+export interface DocsGetUploadServerParams {
+  /** Community ID (if the document will be uploaded to the community). */
+  group_id?: number;
+}
+
+/** Params of `docs.getWallUploadServer`. */
+export interface DocsGetWallUploadServerParams {
+  /** Community ID (if the document will be uploaded to the community). */
+  group_id?: number;
+}
+
+/** Params of `docs.restore`. */
+export interface DocsRestoreParams {
+  owner_id: number;
+  doc_id: number;
+}
+
+/** Params of `docs.save`. */
+export interface DocsSaveParams {
+  /** This parameter is returned when the file is [vk.com/dev/upload_files_2|uploaded to the server]. */
+  file: string;
+  /** Document title. */
+  title?: string;
+  /** Document tags. */
+  tags?: string;
+  return_tags?: boolean;
+}
+
+/** Params of `docs.search`. */
+export interface DocsSearchParams {
+  /** Search query string. */
+  q?: string;
+  search_own?: boolean;
+  /** Number of results to return. */
+  count?: number;
+  /** Offset needed to return a specific subset of results. */
+  offset?: number;
+  return_tags?: boolean;
+}
 
 /** The `docs.*` methods of the VK API. */
 export class DocsSection {

@@ -2,15 +2,34 @@
 // Do not edit: change codegen/ or schema/overlays.json and run `npm run generate`.
 
 import type { CallOptions, MethodCaller } from '../../src/method-caller.js';
-import type {
-  DonutGetFriendsParams,
-  DonutGetSubscriptionParams,
-  DonutGetSubscriptionsParams,
-  DonutIsDonParams,
-} from '../params/donut.js';
-import type { BaseBoolResponse } from '../responses/base.js';
-import type { DonutGetSubscriptionResponse, DonutGetSubscriptionsResponse } from '../responses/donut.js';
-import type { GroupsGetMembersFieldsResponse } from '../responses/groups.js';
+import type { BaseBoolResponse, BaseUserGroupFields } from '../types/base.js';
+import type { DonutGetSubscriptionResponse, DonutGetSubscriptionsResponse } from '../types/donut.js';
+import type { GroupsGetMembersFieldsResponse } from '../types/groups.js';
+
+/** Params of `donut.getFriends`. */
+export interface DonutGetFriendsParams {
+  owner_id: number;
+  offset?: number;
+  count?: number;
+  fields?: readonly string[];
+}
+
+/** Params of `donut.getSubscription`. */
+export interface DonutGetSubscriptionParams {
+  owner_id: number;
+}
+
+/** Params of `donut.getSubscriptions`. */
+export interface DonutGetSubscriptionsParams {
+  fields?: readonly BaseUserGroupFields[];
+  offset?: number;
+  count?: number;
+}
+
+/** Params of `donut.isDon`. */
+export interface DonutIsDonParams {
+  owner_id: number;
+}
 
 /** The `donut.*` methods of the VK API. */
 export class DonutSection {

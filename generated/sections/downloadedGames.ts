@@ -2,8 +2,12 @@
 // Do not edit: change codegen/ or schema/overlays.json and run `npm run generate`.
 
 import type { CallOptions, MethodCaller } from '../../src/method-caller.js';
-import type { DownloadedGamesGetPaidStatusParams } from '../params/downloadedGames.js';
-import type { DownloadedGamesPaidStatusResponse } from '../responses/downloadedGames.js';
+import type { DownloadedGamesPaidStatusResponse } from '../types/downloadedGames.js';
+
+/** Params of `downloadedGames.getPaidStatus`. */
+export interface DownloadedGamesGetPaidStatusParams {
+  user_id?: number;
+}
 
 /** The `downloadedGames.*` methods of the VK API. */
 export class DownloadedGamesSection {

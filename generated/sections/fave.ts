@@ -2,41 +2,199 @@
 // Do not edit: change codegen/ or schema/overlays.json and run `npm run generate`.
 
 import type { CallOptions, MethodCaller } from '../../src/method-caller.js';
-import type {
-  FaveAddArticleParams,
-  FaveAddLinkParams,
-  FaveAddPageParams,
-  FaveAddPostParams,
-  FaveAddProductParams,
-  FaveAddTagParams,
-  FaveAddVideoParams,
-  FaveEditTagParams,
-  FaveGetExtendedParams,
-  FaveGetPagesParams,
-  FaveGetParams,
-  FaveGetPlainParams,
-  FaveGetTagsParams,
-  FaveMarkSeenParams,
-  FaveRemoveArticleParams,
-  FaveRemoveLinkParams,
-  FaveRemovePageParams,
-  FaveRemovePostParams,
-  FaveRemoveProductParams,
-  FaveRemoveTagParams,
-  FaveRemoveVideoParams,
-  FaveReorderTagsParams,
-  FaveSetPageTagsParams,
-  FaveSetTagsParams,
-  FaveTrackPageInteractionParams,
-} from '../params/fave.js';
-import type { BaseBoolResponse, BaseOkResponse } from '../responses/base.js';
+import type { BaseBoolResponse, BaseOkResponse, BaseUserGroupFields } from '../types/base.js';
 import type {
   FaveAddTagResponse,
   FaveGetExtendedResponse,
   FaveGetPagesResponse,
   FaveGetResponse,
   FaveGetTagsResponse,
-} from '../responses/fave.js';
+} from '../types/fave.js';
+
+/** Params of `fave.addArticle`. */
+export interface FaveAddArticleParams {
+  url: string;
+}
+
+/** Params of `fave.addLink`. */
+export interface FaveAddLinkParams {
+  /** Link URL. */
+  link: string;
+}
+
+/** Params of `fave.addPage`. */
+export interface FaveAddPageParams {
+  user_id?: number;
+  group_id?: number;
+}
+
+/** Params of `fave.addPost`. */
+export interface FaveAddPostParams {
+  owner_id: number;
+  id: number;
+  access_key?: string;
+}
+
+/** Params of `fave.addProduct`. */
+export interface FaveAddProductParams {
+  owner_id: number;
+  id: number;
+  access_key?: string;
+}
+
+/** Params of `fave.addTag`. */
+export interface FaveAddTagParams {
+  name?: string;
+  position?: 'back' | 'front';
+}
+
+/** Params of `fave.addVideo`. */
+export interface FaveAddVideoParams {
+  owner_id: number;
+  id: number;
+  access_key?: string;
+}
+
+/** Params of `fave.editTag`. */
+export interface FaveEditTagParams {
+  id: number;
+  name: string;
+}
+
+/** Params of `fave.get`. */
+export interface FaveGetParams {
+  /** '1' - to return additional 'wall', 'profiles', and 'groups' fields. By default: '0'. */
+  extended?: boolean;
+  item_type?:
+    | 'article'
+    | 'clip'
+    | 'game'
+    | 'link'
+    | 'mini_app'
+    | 'narrative'
+    | 'page'
+    | 'podcast'
+    | 'post'
+    | 'product'
+    | 'video'
+    | 'youla_product';
+  /** Tag ID. */
+  tag_id?: number;
+  /** Offset needed to return a specific subset of users. */
+  offset?: number;
+  /** Number of users to return. */
+  count?: number;
+  fields?: string;
+  is_from_snackbar?: boolean;
+}
+
+/** `fave.get` params that select the Extended response. */
+export interface FaveGetExtendedParams extends FaveGetParams {
+  extended: true;
+}
+
+/** `fave.get` params that select none of the variant responses. */
+export interface FaveGetPlainParams extends FaveGetParams {
+  extended?: false;
+}
+
+/** Params of `fave.getPages`. */
+export interface FaveGetPagesParams {
+  offset?: number;
+  count?: number;
+  type?: 'groups' | 'hints' | 'users';
+  fields?: readonly BaseUserGroupFields[];
+  tag_id?: number;
+}
+
+/** `fave.getTags` takes no params. */
+export type FaveGetTagsParams = Record<string, never>;
+
+/** `fave.markSeen` takes no params. */
+export type FaveMarkSeenParams = Record<string, never>;
+
+/** Params of `fave.removeArticle`. */
+export interface FaveRemoveArticleParams {
+  owner_id: number;
+  article_id: number;
+}
+
+/** Params of `fave.removeLink`. */
+export interface FaveRemoveLinkParams {
+  /** Link ID (can be obtained by [vk.com/dev/faves.getLinks|faves.getLinks] method). */
+  link_id?: string;
+  /** Link URL */
+  link?: string;
+}
+
+/** Params of `fave.removePage`. */
+export interface FaveRemovePageParams {
+  user_id?: number;
+  group_id?: number;
+}
+
+/** Params of `fave.removePost`. */
+export interface FaveRemovePostParams {
+  owner_id: number;
+  id: number;
+}
+
+/** Params of `fave.removeProduct`. */
+export interface FaveRemoveProductParams {
+  owner_id: number;
+  id: number;
+}
+
+/** Params of `fave.removeTag`. */
+export interface FaveRemoveTagParams {
+  id: number;
+}
+
+/** Params of `fave.removeVideo`. */
+export interface FaveRemoveVideoParams {
+  owner_id: number;
+  id: number;
+}
+
+/** Params of `fave.reorderTags`. */
+export interface FaveReorderTagsParams {
+  ids: readonly number[];
+}
+
+/** Params of `fave.setPageTags`. */
+export interface FaveSetPageTagsParams {
+  user_id?: number;
+  group_id?: number;
+  tag_ids?: readonly number[];
+}
+
+/** Params of `fave.setTags`. */
+export interface FaveSetTagsParams {
+  item_type?:
+    | 'article'
+    | 'clip'
+    | 'game'
+    | 'link'
+    | 'mini_app'
+    | 'narrative'
+    | 'page'
+    | 'podcast'
+    | 'post'
+    | 'product'
+    | 'video'
+    | 'youla_product';
+  item_owner_id?: number;
+  item_id?: number;
+  tag_ids?: readonly number[];
+  link_id?: string;
+  link_url?: string;
+}
+
+/** Params of `fave.trackPageInteraction`. */
+export interface FaveTrackPageInteractionParams {
+  user_id?: number;
+  group_id?: number;
+}
 
 /** The `fave.*` methods of the VK API. */
 export class FaveSection {

@@ -2,39 +2,7 @@
 // Do not edit: change codegen/ or schema/overlays.json and run `npm run generate`.
 
 import type { CallOptions, MethodCaller } from '../../src/method-caller.js';
-import type {
-  FriendsAddListParams,
-  FriendsAddParams,
-  FriendsAreFriendsExtendedParams,
-  FriendsAreFriendsParams,
-  FriendsAreFriendsPlainParams,
-  FriendsDeleteAllRequestsParams,
-  FriendsDeleteListParams,
-  FriendsDeleteParams,
-  FriendsEditListParams,
-  FriendsEditParams,
-  FriendsGetAppUsersParams,
-  FriendsGetFieldsParams,
-  FriendsGetListsParams,
-  FriendsGetMutualParams,
-  FriendsGetMutualPlainParams,
-  FriendsGetMutualTargetUidsParams,
-  FriendsGetOnlineExtendedParams,
-  FriendsGetOnlineOnlineMobileExtendedParams,
-  FriendsGetOnlineOnlineMobileParams,
-  FriendsGetOnlineParams,
-  FriendsGetOnlinePlainParams,
-  FriendsGetParams,
-  FriendsGetPlainParams,
-  FriendsGetRecentParams,
-  FriendsGetRequestsExtendedParams,
-  FriendsGetRequestsNeedMutualParams,
-  FriendsGetRequestsParams,
-  FriendsGetRequestsPlainParams,
-  FriendsGetSuggestionsParams,
-  FriendsSearchParams,
-} from '../params/friends.js';
-import type { BaseOkResponse } from '../responses/base.js';
+import type { BaseNameCase, BaseOkResponse } from '../types/base.js';
 import type {
   FriendsAddListResponse,
   FriendsAddResponse,
@@ -58,7 +26,267 @@ import type {
   FriendsGetResponse,
   FriendsGetSuggestionsResponse,
   FriendsSearchResponse,
-} from '../responses/friends.js';
+} from '../types/friends.js';
+import type { UsersFields } from '../types/users.js';
+
+/** Params of `friends.add`. */
+export interface FriendsAddParams {
+  /** ID of the user whose friend request will be approved or to whom a friend request will be sent. */
+  user_id?: number;
+  /** Text of the message (up to 500 characters) for the friend request, if any. */
+  text?: string;
+  /** '1' to pass an incoming request to followers list. */
+  follow?: boolean;
+}
+
+/** Params of `friends.addList`. */
+export interface FriendsAddListParams {
+  /** Name of the friend list. */
+  name: string;
+  /** IDs of users to be added to the friend list. */
+  user_ids?: readonly number[];
+}
+
+/** Params of `friends.areFriends`. */
+export interface FriendsAreFriendsParams {
+  /** IDs of the users whose friendship status to check. */
+  user_ids: readonly number[];
+  /** '1' - to return 'sign' field. 'sign' is md5("{id}_{user_id}_{friends_status}_{application_secret}"), where id is current user ID. This field allows to check that data has not been modified by the client. By default: '0'. */
+  need_sign?: boolean;
+  /** Return friend request read_state field */
+  extended?: boolean;
+}
+
+/** `friends.areFriends` params that select the Extended response. */
+export interface FriendsAreFriendsExtendedParams extends FriendsAreFriendsParams {
+  extended: true;
+}
+
+/** `friends.areFriends` params that select none of the variant responses. */
+export interface FriendsAreFriendsPlainParams extends FriendsAreFriendsParams {
+  extended?: false;
+}
+
+/** Params of `friends.delete`. */
+export interface FriendsDeleteParams {
+  /** ID of the user whose friend request is to be declined or who is to be deleted from the current user's friend list. */
+  user_id?: number;
+}
+
+/** `friends.deleteAllRequests` takes no params. */
+export type FriendsDeleteAllRequestsParams = Record<string, never>;
+
+/** Params of `friends.deleteList`. */
+export interface FriendsDeleteListParams {
+  /** ID of the friend list to delete. */
+  list_id: number;
+}
+
+/** Params of `friends.edit`. */
+export interface FriendsEditParams {
+  /** ID of the user whose friend list is to be edited. */
+  user_id: number;
+  /** IDs of the friend lists to which to add the user. */
+  list_ids?: readonly number[];
+}
+
+/** Params of `friends.editList`. */
+export interface FriendsEditListParams {
+  /** Name of the friend list. */
+  name?: string;
+  /** Friend list ID. */
+  list_id: number;
+  /** IDs of users in the friend list. */
+  user_ids?: readonly number[];
+  /** (Applies if 'user_ids' parameter is not set.), User IDs to add to the friend list. */
+  add_user_ids?: readonly number[];
+  /** (Applies if 'user_ids' parameter is not set.), User IDs to delete from the friend list. */
+  delete_user_ids?: readonly number[];
+}
+
+/** Params of `friends.get`. */
+export interface FriendsGetParams {
+  /** User ID. By default, the current user ID. */
+  user_id?: number;
+  /** Sort order: , 'name' - by name (enabled only if the 'fields' parameter is used), 'hints' - by rating, similar to how friends are sorted in My friends section, , This parameter is available only for [vk.com/dev/standalone|desktop applications]. */
+  order?: 'hints' | 'mobile' | 'name' | 'random' | 'smart';
+  /** ID of the friend list returned by the [vk.com/dev/friends.getLists|friends.getLists] method to be used as the source. This parameter is taken into account only when the uid parameter is set to the current user ID. This parameter is available only for [vk.com/dev/standalone|desktop applications]. */
+  list_id?: number;
+  /** Number of friends to return. */
+  count?: number;
+  /** Offset needed to return a specific subset of friends. */
+  offset?: number;
+  /** Profile fields to return. Sample values: 'uid', 'first_name', 'last_name', 'nickname', 'sex', 'bdate' (birthdate), 'city', 'country', 'timezone', 'photo', 'photo_medium', 'photo_big', 'domain', 'has_mobile', 'rate', 'contacts', 'education'. */
+  fields?: readonly UsersFields[];
+  ref?: string;
+}
+
+/** `friends.get` params that select the Fields response. */
+export interface FriendsGetFieldsParams extends FriendsGetParams {
+  fields: readonly [UsersFields, ...UsersFields[]];
+}
+
+/** `friends.get` params that select none of the variant responses. */
+export interface FriendsGetPlainParams extends FriendsGetParams {
+  fields?: readonly [];
+}
+
+/** `friends.getAppUsers` takes no params. */
+export type FriendsGetAppUsersParams = Record<string, never>;
+
+/** Params of `friends.getLists`. */
+export interface FriendsGetListsParams {
+  /** User ID. */
+  user_id?: number;
+  /** '1' - to return system friend lists. By default: '0'. */
+  return_system?: boolean;
+}
+
+/** Params of `friends.getMutual`. */
+export interface FriendsGetMutualParams {
+  /** ID of the user whose friends will be checked against the friends of the user specified in 'target_uid'. */
+  source_uid?: number;
+  /** ID of the user whose friends will be checked against the friends of the user specified in 'source_uid'. */
+  target_uid?: number;
+  /** IDs of the users whose friends will be checked against the friends of the user specified in 'source_uid'. */
+  target_uids?: readonly number[];
+  /** Sort order: 'random' - random order */
+  order?: string;
+  /** Number of mutual friends to return. */
+  count?: number;
+  /** Offset needed to return a specific subset of mutual friends. */
+  offset?: number;
+  /** Return mutual friends total count */
+  need_common_count?: boolean;
+}
+
+/** `friends.getMutual` params that select the TargetUids response. */
+export interface FriendsGetMutualTargetUidsParams extends FriendsGetMutualParams {
+  target_uids: readonly number[];
+}
+
+/** `friends.getMutual` params that select none of the variant responses. */
+export interface FriendsGetMutualPlainParams extends FriendsGetMutualParams {
+  target_uids?: undefined;
+}
+
+/** Params of `friends.getOnline`. */
+export interface FriendsGetOnlineParams {
+  /** User ID. */
+  user_id?: number;
+  /** Friend list ID. If this parameter is not set, information about all online friends is returned. */
+  list_id?: number;
+  /** '1' - to return an additional 'online_mobile' field, '0' - (default), */
+  online_mobile?: boolean;
+  /** Sort order: 'random' - random order */
+  order?: string;
+  /** Number of friends to return. */
+  count?: number;
+  /** Offset needed to return a specific subset of friends. */
+  offset?: number;
+  /** 1 - return profiles of the online friends instead of IDs. */
+  extended?: boolean;
+}
+
+/** `friends.getOnline` params that select the OnlineMobileExtended response. */
+export interface FriendsGetOnlineOnlineMobileExtendedParams extends FriendsGetOnlineParams {
+  online_mobile: true;
+  extended: true;
+}
+
+/** `friends.getOnline` params that select the OnlineMobile response. */
+export interface FriendsGetOnlineOnlineMobileParams extends FriendsGetOnlineParams {
+  online_mobile: true;
+}
+
+/** `friends.getOnline` params that select the Extended response. */
+export interface FriendsGetOnlineExtendedParams extends FriendsGetOnlineParams {
+  extended: true;
+}
+
+/** `friends.getOnline` params that select none of the variant responses. */
+export interface FriendsGetOnlinePlainParams extends FriendsGetOnlineParams {
+  online_mobile?: false;
+  extended?: false;
+}
+
+/** Params of `friends.getRecent`. */
+export interface FriendsGetRecentParams {
+  /** Number of recently added friends to return. */
+  count?: number;
+}
+
+/** Params of `friends.getRequests`. */
+export interface FriendsGetRequestsParams {
+  /** Offset needed to return a specific subset of friend requests. */
+  offset?: number;
+  /** Number of friend requests to return (default 100, maximum 1000). */
+  count?: number;
+  /** '1' - to return response messages from users who have sent a friend request or, if 'suggested' is set to '1', to return a list of suggested friends */
+  extended?: boolean;
+  /** '1' - to return a list of mutual friends (up to 20), if any */
+  need_mutual?: boolean;
+  /** '1' - to return outgoing requests, '0' - to return incoming requests (default) */
+  out?: boolean;
+  /**
+   * Sort order: '1' - by number of mutual friends, '0' - by date
+   * - `0`: date
+   * - `1`: mutual
+   * - `2`: rotate
+   */
+  sort?: 0 | 1 | 2;
+  need_viewed?: boolean;
+  /** '1' - to return a list of suggested friends, '0' - to return friend requests (default) */
+  suggested?: boolean;
+  ref?: string;
+  fields?: readonly UsersFields[];
+}
+
+/** `friends.getRequests` params that select the NeedMutual response. */
+export interface FriendsGetRequestsNeedMutualParams extends FriendsGetRequestsParams {
+  need_mutual: true;
+}
+
+/** `friends.getRequests` params that select the Extended response. */
+export interface FriendsGetRequestsExtendedParams extends FriendsGetRequestsParams {
+  extended: true;
+}
+
+/** `friends.getRequests` params that select none of the variant responses. */
+export interface FriendsGetRequestsPlainParams extends FriendsGetRequestsParams {
+  need_mutual?: false;
+  extended?: false;
+}
+
+/** Params of `friends.getSuggestions`. */
+export interface FriendsGetSuggestionsParams {
+  /** Types of potential friends to return: 'mutual' - users with many mutual friends , 'contacts' - users found with the [vk.com/dev/account.importContacts|account.importContacts] method , 'mutual_contacts' - users who imported the same contacts as the current user with the [vk.com/dev/account.importContacts|account.importContacts] method */
+  filter?: readonly ('contacts' | 'mutual' | 'mutual_contacts')[];
+  /** Number of suggestions to return. */
+  count?: number;
+  /** Offset needed to return a specific subset of suggestions. */
+  offset?: number;
+  /** Profile fields to return. Sample values: 'nickname', 'screen_name', 'sex', 'bdate' (birthdate), 'city', 'country', 'timezone', 'photo', 'photo_medium', 'photo_big', 'has_mobile', 'rate', 'contacts', 'education', 'online', 'counters'. */
+  fields?: readonly UsersFields[];
+  /** Case for declension of user name and surname: , 'nom' - nominative (default) , 'gen' - genitive , 'dat' - dative , 'acc' - accusative , 'ins' - instrumental , 'abl' - prepositional */
+  name_case?: BaseNameCase;
+}
+
+/** Params of `friends.search`. */
+export interface FriendsSearchParams {
+  /** User ID. */
+  user_id?: number;
+  /** Search query string (e.g., 'Vasya Babich'). */
+  q?: string;
+  /** Profile fields to return. Sample values: 'nickname', 'screen_name', 'sex', 'bdate' (birthdate), 'city', 'country', 'timezone', 'photo', 'photo_medium', 'photo_big', 'has_mobile', 'rate', 'contacts', 'education', 'online', */
+  fields?: readonly UsersFields[];
+  /** Case for declension of user name and surname: 'nom' - nominative (default), 'gen' - genitive , 'dat' - dative, 'acc' - accusative , 'ins' - instrumental , 'abl' - prepositional */
+  name_case?: BaseNameCase;
+  /** Offset needed to return a specific subset of friends. */
+  offset?: number;
+  /** Number of friends to return. */
+  count?: number;
+}
 
 /** The `friends.*` methods of the VK API. */
 export class FriendsSection {

@@ -2,8 +2,17 @@
 // Do not edit: change codegen/ or schema/overlays.json and run `npm run generate`.
 
 import type { CallOptions, MethodCaller } from '../../src/method-caller.js';
-import type { GiftsGetParams } from '../params/gifts.js';
-import type { GiftsGetResponse } from '../responses/gifts.js';
+import type { GiftsGetResponse } from '../types/gifts.js';
+
+/** Params of `gifts.get`. */
+export interface GiftsGetParams {
+  /** User ID. */
+  user_id?: number;
+  /** Number of gifts to return. */
+  count?: number;
+  /** Offset needed to return a specific subset of results. */
+  offset?: number;
+}
 
 /** The `gifts.*` methods of the VK API. */
 export class GiftsSection {

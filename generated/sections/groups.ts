@@ -2,83 +2,17 @@
 // Do not edit: change codegen/ or schema/overlays.json and run `npm run generate`.
 
 import type { CallOptions, MethodCaller } from '../../src/method-caller.js';
-import type {
-  GroupsAddAddressParams,
-  GroupsAddCallbackServerParams,
-  GroupsAddLinkParams,
-  GroupsApproveRequestParams,
-  GroupsBanParams,
-  GroupsCreateParams,
-  GroupsDeleteAddressParams,
-  GroupsDeleteCallbackServerParams,
-  GroupsDeleteLinkParams,
-  GroupsDisableOnlineParams,
-  GroupsEditAddressParams,
-  GroupsEditCallbackServerParams,
-  GroupsEditLinkParams,
-  GroupsEditManagerParams,
-  GroupsEditParams,
-  GroupsEnableOnlineParams,
-  GroupsGetAddressesParams,
-  GroupsGetBannedParams,
-  GroupsGetByIdParams,
-  GroupsGetCallbackConfirmationCodeParams,
-  GroupsGetCallbackServersParams,
-  GroupsGetCallbackSettingsParams,
-  GroupsGetCatalogInfoExtendedParams,
-  GroupsGetCatalogInfoParams,
-  GroupsGetCatalogInfoPlainParams,
-  GroupsGetExtendedParams,
-  GroupsGetInvitedUsersParams,
-  GroupsGetInvitesExtendedParams,
-  GroupsGetInvitesParams,
-  GroupsGetInvitesPlainParams,
-  GroupsGetLongPollServerParams,
-  GroupsGetLongPollSettingsParams,
-  GroupsGetMembersFieldsParams,
-  GroupsGetMembersManagersParams,
-  GroupsGetMembersParams,
-  GroupsGetMembersPlainParams,
-  GroupsGetOnlineStatusParams,
-  GroupsGetParams,
-  GroupsGetPlainParams,
-  GroupsGetRequestsFieldsParams,
-  GroupsGetRequestsParams,
-  GroupsGetRequestsPlainParams,
-  GroupsGetSettingsParams,
-  GroupsGetTagListParams,
-  GroupsGetTokenPermissionsParams,
-  GroupsInviteParams,
-  GroupsInvitePlainParams,
-  GroupsInviteUserIdsParams,
-  GroupsIsMemberExtendedParams,
-  GroupsIsMemberParams,
-  GroupsIsMemberPlainParams,
-  GroupsIsMemberUserIdsExtendedParams,
-  GroupsIsMemberUserIdsParams,
-  GroupsJoinParams,
-  GroupsLeaveParams,
-  GroupsRemoveUserParams,
-  GroupsReorderLinkParams,
-  GroupsSearchParams,
-  GroupsSetCallbackSettingsParams,
-  GroupsSetLongPollSettingsParams,
-  GroupsSetSettingsParams,
-  GroupsSetUserNoteParams,
-  GroupsTagAddParams,
-  GroupsTagBindParams,
-  GroupsTagDeleteParams,
-  GroupsTagUpdateParams,
-  GroupsToggleMarketParams,
-  GroupsUnbanParams,
-} from '../params/groups.js';
-import type { BaseBoolResponse, BaseOkResponse } from '../responses/base.js';
+import type { AddressFields } from '../types/address.js';
+import type { BaseBoolResponse, BaseNameCase, BaseOkResponse, BaseUserGroupFields } from '../types/base.js';
 import type {
   GroupsAddAddressResponse,
   GroupsAddCallbackServerResponse,
   GroupsAddLinkResponse,
+  GroupsAddressWorkInfoStatus,
   GroupsCreateResponse,
   GroupsEditAddressResponse,
+  GroupsFields,
+  GroupsFilter,
   GroupsGetAddressesResponse,
   GroupsGetBannedResponse,
   GroupsGetByIdObjectResponse,
@@ -103,12 +37,903 @@ import type {
   GroupsGetSettingsResponse,
   GroupsGetTagListResponse,
   GroupsGetTokenPermissionsResponse,
+  GroupsGroupAccess,
+  GroupsGroupAgeLimits,
+  GroupsGroupAudio,
+  GroupsGroupDocs,
+  GroupsGroupMarketCurrency,
+  GroupsGroupPhotos,
+  GroupsGroupRole,
+  GroupsGroupSubject,
+  GroupsGroupTopics,
+  GroupsGroupVideo,
+  GroupsGroupWall,
+  GroupsGroupWiki,
   GroupsInviteUserIdsListResponse,
   GroupsIsMemberExtendedResponse,
   GroupsIsMemberUserIdsExtendedResponse,
   GroupsIsMemberUserIdsResponse,
+  GroupsMarketState,
   GroupsSearchResponse,
-} from '../responses/groups.js';
+} from '../types/groups.js';
+import type { UsersFields } from '../types/users.js';
+
+/** Params of `groups.addAddress`. */
+export interface GroupsAddAddressParams {
+  group_id: number;
+  title: string;
+  address: string;
+  additional_address?: string;
+  city_id: number;
+  metro_id?: number;
+  latitude: number;
+  longitude: number;
+  phone?: string;
+  work_info_status?: GroupsAddressWorkInfoStatus;
+  timetable?: string;
+  is_main_address?: boolean;
+}
+
+/** Params of `groups.addCallbackServer`. */
+export interface GroupsAddCallbackServerParams {
+  group_id: number;
+  url: string;
+  title: string;
+  secret_key?: string;
+}
+
+/** Params of `groups.addLink`. */
+export interface GroupsAddLinkParams {
+  /** Community ID. */
+  group_id: number;
+  /** Link URL. */
+  link: string;
+  /** Description text for the link. */
+  text?: string;
+}
+
+/** Params of `groups.approveRequest`. */
+export interface GroupsApproveRequestParams {
+  /** Community ID. */
+  group_id: number;
+  /** User ID. */
+  user_id: number;
+}
+
+/** Params of `groups.ban`. */
+export interface GroupsBanParams {
+  group_id: number;
+  owner_id?: number;
+  end_date?: number;
+  reason?: number;
+  comment?: string;
+  comment_visible?: boolean;
+}
+
+/** Params of `groups.create`. */
+export interface GroupsCreateParams {
+  /** Community title. */
+  title: string;
+  /** Community description (ignored for 'type' = 'public'). */
+  description?: string;
+  /** Community type. Possible values: *'group' - group,, *'event' - event,, *'public' - public page */
+  type?: 'event' | 'group' | 'public';
+  /** Category ID (for 'type' = 'public' only). */
+  public_category?: number;
+  /** Public page subcategory ID. */
+  public_subcategory?: number;
+  /**
+   * Public page subtype. Possible values: *'1' - place or small business,, *'2' - company, organization or website,, *'3' - famous person or group of people,, *'4' - product or work of art.
+   * - `0`: none
+   * - `1`: place or business
+   * - `2`: company or website
+   * - `3`: person or group
+   * - `4`: product or art
+   */
+  subtype?: 0 | 1 | 2 | 3 | 4;
+}
+
+/** Params of `groups.deleteAddress`. */
+export interface GroupsDeleteAddressParams {
+  group_id: number;
+  address_id: number;
+}
+
+/** Params of `groups.deleteCallbackServer`. */
+export interface GroupsDeleteCallbackServerParams {
+  group_id: number;
+  server_id: number;
+}
+
+/** Params of `groups.deleteLink`. */
+export interface GroupsDeleteLinkParams {
+  /** Community ID. */
+  group_id: number;
+  /** Link ID. */
+  link_id: number;
+}
+
+/** Params of `groups.disableOnline`. */
+export interface GroupsDisableOnlineParams {
+  group_id: number;
+}
+
+/** Params of `groups.edit`. */
+export interface GroupsEditParams {
+  /** Community ID. */
+  group_id: number;
+  /** Community title. */
+  title?: string;
+  /** Community description. */
+  description?: string;
+  /** Community screen name. */
+  screen_name?: string;
+  /** Community type. Possible values: *'0' - open,, *'1' - closed,, *'2' - private. */
+  access?: GroupsGroupAccess;
+  /** Website that will be displayed in the community information field. */
+  website?: string;
+  /** Community subject. Possible values: , *'1' - auto/moto,, *'2' - activity holidays,, *'3' - business,, *'4' - pets,, *'5' - health,, *'6' - dating and communication, , *'7' - games,, *'8' - IT (computers and software),, *'9' - cinema,, *'10' - beauty and fashion,, *'11' - cooking,, *'12' - art and culture,, *'13' - literature,, *'14' - mobile services and internet,, *'15' - music,, *'16' - science and technology,, *'17' - real estate,, *'18' - news and media,, *'19' - security,, *'20' - education,, *'21' - home and renovations,, *'22' - politics,, *'23' - food,, *'24' - industry,, *'25' - travel,, *'26' - work,, *'27' - entertainment,, *'28' - religion,, *'29' - family,, *'30' - sports,, *'31' - insurance,, *'32' - television,, *'33' - goods and services,, *'34' - hobbies,, *'35' - finance,, *'36' - photo,, *'37' - esoterics,, *'38' - electronics and appliances,, *'39' - erotic,, *'40' - humor,, *'41' - society, humanities,, *'42' - design and graphics. */
+  subject?: GroupsGroupSubject;
+  /** Organizer email (for events). */
+  email?: string;
+  /** Organizer phone number (for events). */
+  phone?: string;
+  /** RSS feed address for import (available only to communities with special permission. Contact vk.com/support to get it. */
+  rss?: string;
+  /** Event start date in Unixtime format. */
+  event_start_date?: number;
+  /** Event finish date in Unixtime format. */
+  event_finish_date?: number;
+  /** Organizer community ID (for events only). */
+  event_group_id?: number;
+  /** Public page category ID. */
+  public_category?: number;
+  /** Public page subcategory ID. */
+  public_subcategory?: number;
+  /** Founding date of a company or organization owning the community in "dd.mm.YYYY" format. */
+  public_date?: string;
+  /** Wall settings. Possible values: *'0' - disabled,, *'1' - open,, *'2' - limited (groups and events only),, *'3' - closed (groups and events only). */
+  wall?: GroupsGroupWall;
+  /** Board topics settings. Possbile values: , *'0' - disabled,, *'1' - open,, *'2' - limited (for groups and events only). */
+  topics?: GroupsGroupTopics;
+  /** Photos settings. Possible values: *'0' - disabled,, *'1' - open,, *'2' - limited (for groups and events only). */
+  photos?: GroupsGroupPhotos;
+  /** Video settings. Possible values: *'0' - disabled,, *'1' - open,, *'2' - limited (for groups and events only). */
+  video?: GroupsGroupVideo;
+  /** Audio settings. Possible values: *'0' - disabled,, *'1' - open,, *'2' - limited (for groups and events only). */
+  audio?: GroupsGroupAudio;
+  /** Links settings (for public pages only). Possible values: *'0' - disabled,, *'1' - enabled. */
+  links?: boolean;
+  /** Events settings (for public pages only). Possible values: *'0' - disabled,, *'1' - enabled. */
+  events?: boolean;
+  /** Places settings (for public pages only). Possible values: *'0' - disabled,, *'1' - enabled. */
+  places?: boolean;
+  /** Contacts settings (for public pages only). Possible values: *'0' - disabled,, *'1' - enabled. */
+  contacts?: boolean;
+  /** Documents settings. Possible values: *'0' - disabled,, *'1' - open,, *'2' - limited (for groups and events only). */
+  docs?: GroupsGroupDocs;
+  /** Wiki pages settings. Possible values: *'0' - disabled,, *'1' - open,, *'2' - limited (for groups and events only). */
+  wiki?: GroupsGroupWiki;
+  /** Community messages. Possible values: *'0' - disabled,, *'1' - enabled. */
+  messages?: boolean;
+  articles?: boolean;
+  addresses?: boolean;
+  /** Community age limits. Possible values: *'1' - no limits,, *'2' - 16+,, *'3' - 18+. */
+  age_limits?: GroupsGroupAgeLimits;
+  /** Market settings. Possible values: *'0' - disabled,, *'1' - enabled. */
+  market?: boolean;
+  /** Buttons details, see market/objects.json#/definitions/market_custom_button */
+  market_buttons?: readonly Record<string, unknown>[] | string;
+  /** market comments settings. Possible values: *'0' - disabled,, *'1' - enabled. */
+  market_comments?: boolean;
+  /** Market delivery countries. */
+  market_country?: readonly number[];
+  /** Market delivery cities (if only one country is specified). */
+  market_city?: readonly number[];
+  /** Market currency settings. Possbile values: , *'643' - Russian rubles,, *'980' - Ukrainian hryvnia,, *'398' - Kazakh tenge,, *'978' - Euro,, *'840' - US dollars */
+  market_currency?: GroupsGroupMarketCurrency;
+  /** Seller contact for market. Set '0' for community messages. */
+  market_contact?: number;
+  /** ID of a wiki page with market description. */
+  market_wiki?: number;
+  /** Obscene expressions filter in comments. Possible values: , *'0' - disabled,, *'1' - enabled. */
+  obscene_filter?: boolean;
+  /** Stopwords filter in comments. Possible values: , *'0' - disabled,, *'1' - enabled. */
+  obscene_stopwords?: boolean;
+  toxic_filter?: boolean;
+  disable_replies_from_groups?: boolean;
+  /** Keywords for stopwords filter. */
+  obscene_words?: readonly string[];
+  main_section?: number;
+  secondary_section?: number;
+  /** Country of the community. */
+  country?: number;
+  /** City of the community. */
+  city?: number;
+}
+
+/** Params of `groups.editAddress`. */
+export interface GroupsEditAddressParams {
+  group_id: number;
+  address_id: number;
+  title?: string;
+  address?: string;
+  additional_address?: string;
+  city_id?: number;
+  metro_id?: number;
+  latitude?: number;
+  longitude?: number;
+  phone?: string;
+  work_info_status?: GroupsAddressWorkInfoStatus;
+  timetable?: string;
+  is_main_address?: boolean;
+}
+
+/** Params of `groups.editCallbackServer`. */
+export interface GroupsEditCallbackServerParams {
+  group_id: number;
+  server_id: number;
+  url: string;
+  title: string;
+  secret_key?: string;
+}
+
+/** Params of `groups.editLink`. */
+export interface GroupsEditLinkParams {
+  /** Community ID. */
+  group_id: number;
+  /** Link ID. */
+  link_id: number;
+  /** New description text for the link. */
+  text?: string;
+}
+
+/** Params of `groups.editManager`. */
+export interface GroupsEditManagerParams {
+  /** Community ID. */
+  group_id: number;
+  /** User ID. */
+  user_id: number;
+  /** Manager role. Possible values: *'moderator',, *'editor',, *'administrator',, *'advertiser'. */
+  role?: GroupsGroupRole;
+  /** '1' — allow the manager to accept community calls. */
+  is_call_operator?: boolean;
+  /** '1' - to show the manager in Contacts block of the community. */
+  is_contact?: boolean;
+  /** Position to show in Contacts block. */
+  contact_position?: string;
+  /** Contact phone. */
+  contact_phone?: string;
+  /** Contact e-mail. */
+  contact_email?: string;
+}
+
+/** Params of `groups.enableOnline`. */
+export interface GroupsEnableOnlineParams {
+  group_id: number;
+}
+
+/** Params of `groups.get`. */
+export interface GroupsGetParams {
+  /** User ID. */
+  user_id?: number;
+  /** '1' - to return complete information about a user's communities, '0' - to return a list of community IDs without any additional fields (default), */
+  extended?: boolean;
+  /** Types of communities to return: 'admin' - to return communities administered by the user , 'editor' - to return communities where the user is an administrator or editor, 'moder' - to return communities where the user is an administrator, editor, or moderator, 'groups' - to return only groups, 'publics' - to return only public pages, 'events' - to return only events */
+  filter?: readonly GroupsFilter[];
+  /** Profile fields to return. */
+  fields?: readonly GroupsFields[];
+  /** Offset needed to return a specific subset of communities. */
+  offset?: number;
+  /** Number of communities to return. */
+  count?: number;
+}
+
+/** `groups.get` params that select the Extended response. */
+export interface GroupsGetExtendedParams extends GroupsGetParams {
+  extended: true;
+}
+
+/** `groups.get` params that select none of the variant responses. */
+export interface GroupsGetPlainParams extends GroupsGetParams {
+  extended?: false;
+}
+
+/** Params of `groups.getAddresses`. */
+export interface GroupsGetAddressesParams {
+  /** ID or screen name of the community. */
+  group_id: number;
+  address_ids?: readonly number[];
+  /** Latitude of  the user geo position. */
+  latitude?: number;
+  /** Longitude of the user geo position. */
+  longitude?: number;
+  /** Offset needed to return a specific subset of community addresses. */
+  offset?: number;
+  /** Number of community addresses to return. */
+  count?: number;
+  /** Address fields */
+  fields?: readonly AddressFields[];
+}
+
+/** Params of `groups.getBanned`. */
+export interface GroupsGetBannedParams {
+  /** Community ID. */
+  group_id: number;
+  /** Offset needed to return a specific subset of users. */
+  offset?: number;
+  /** Number of users to return. */
+  count?: number;
+  fields?: readonly BaseUserGroupFields[];
+  owner_id?: number;
+}
+
+/** Params of `groups.getById`. */
+export interface GroupsGetByIdParams {
+  /** IDs or screen names of communities. */
+  group_ids?: readonly (number | string)[];
+  /** ID or screen name of the community. */
+  group_id?: number | string;
+  /** Group fields to return. */
+  fields?: readonly GroupsFields[];
+}
+
+/** Params of `groups.getCallbackConfirmationCode`. */
+export interface GroupsGetCallbackConfirmationCodeParams {
+  /** Community ID. */
+  group_id: number;
+}
+
+/** Params of `groups.getCallbackServers`. */
+export interface GroupsGetCallbackServersParams {
+  group_id: number;
+  server_ids?: readonly number[];
+}
+
+/** Params of `groups.getCallbackSettings`. */
+export interface GroupsGetCallbackSettingsParams {
+  /** Community ID. */
+  group_id: number;
+  /** Server ID. */
+  server_id?: number;
+}
+
+/** Params of `groups.getCatalogInfo`. */
+export interface GroupsGetCatalogInfoParams {
+  /** 1 - to return communities count and three communities for preview. By default: 0. */
+  extended?: boolean;
+  /** 1 - to return subcategories info. By default: 0. */
+  subcategories?: boolean;
+}
+
+/** `groups.getCatalogInfo` params that select the Extended response. */
+export interface GroupsGetCatalogInfoExtendedParams extends GroupsGetCatalogInfoParams {
+  extended: true;
+}
+
+/** `groups.getCatalogInfo` params that select none of the variant responses. */
+export interface GroupsGetCatalogInfoPlainParams extends GroupsGetCatalogInfoParams {
+  extended?: false;
+}
+
+/** Params of `groups.getInvitedUsers`. */
+export interface GroupsGetInvitedUsersParams {
+  /** Group ID to return invited users for. */
+  group_id: number;
+  /** Offset needed to return a specific subset of results. */
+  offset?: number;
+  /** Number of results to return. */
+  count?: number;
+  /** List of additional fields to be returned. Available values: 'sex, bdate, city, country, photo_50, photo_100, photo_200_orig, photo_200, photo_400_orig, photo_max, photo_max_orig, online, online_mobile, lists, domain, has_mobile, contacts, connections, site, education, universities, schools, can_post, can_see_all_posts, can_see_audio, can_write_private_message, status, last_seen, common_count, relation, relatives, counters'. */
+  fields?: readonly UsersFields[];
+  /** Case for declension of user name and surname. Possible values: *'nom' - nominative (default),, *'gen' - genitive,, *'dat' - dative,, *'acc' - accusative, , *'ins' - instrumental,, *'abl' - prepositional. */
+  name_case?: BaseNameCase;
+}
+
+/** Params of `groups.getInvites`. */
+export interface GroupsGetInvitesParams {
+  /** Offset needed to return a specific subset of invitations. */
+  offset?: number;
+  /** Number of invitations to return. */
+  count?: number;
+  /** '1' - to return additional [vk.com/dev/fields_groups|fields] for communities.. */
+  extended?: boolean;
+}
+
+/** `groups.getInvites` params that select the Extended response. */
+export interface GroupsGetInvitesExtendedParams extends GroupsGetInvitesParams {
+  extended: true;
+}
+
+/** `groups.getInvites` params that select none of the variant responses. */
+export interface GroupsGetInvitesPlainParams extends GroupsGetInvitesParams {
+  extended?: false;
+}
+
+/** Params of `groups.getLongPollServer`. */
+export interface GroupsGetLongPollServerParams {
+  /** Community ID. */
+  group_id: number;
+}
+
+/** Params of `groups.getLongPollSettings`. */
+export interface GroupsGetLongPollSettingsParams {
+  /** Community ID. */
+  group_id: number;
+}
+
+/** Params of `groups.getMembers`. */
+export interface GroupsGetMembersParams {
+  /** ID or screen name of the community. */
+  group_id?: number | string;
+  /** Sort order. Available values: 'id_asc', 'id_desc', 'time_asc', 'time_desc'. 'time_asc' and 'time_desc' are availavle only if the method is called by the group's 'moderator'. */
+  sort?: 'id_asc' | 'id_desc' | 'time_asc' | 'time_desc';
+  /** Offset needed to return a specific subset of community members. */
+  offset?: number;
+  /** Number of community members to return. */
+  count?: number;
+  /** List of additional fields to be returned. Available values: 'sex, bdate, city, country, photo_50, photo_100, photo_200_orig, photo_200, photo_400_orig, photo_max, photo_max_orig, online, online_mobile, lists, domain, has_mobile, contacts, connections, site, education, universities, schools, can_post, can_see_all_posts, can_see_audio, can_write_private_message, status, last_seen, common_count, relation, relatives, counters'. */
+  fields?: readonly UsersFields[];
+  /** *'friends' - only friends in this community will be returned,, *'unsure' - only those who pressed 'I may attend' will be returned (if it's an event). */
+  filter?: 'donut' | 'friends' | 'managers' | 'unsure';
+}
+
+/** `groups.getMembers` params that select the Fields response. */
+export interface GroupsGetMembersFieldsParams extends GroupsGetMembersParams {
+  fields: readonly [UsersFields, ...UsersFields[]];
+}
+
+/** `groups.getMembers` params that select the Managers response. */
+export interface GroupsGetMembersManagersParams extends GroupsGetMembersParams {
+  filter: 'managers';
+}
+
+/** `groups.getMembers` params that select none of the variant responses. */
+export interface GroupsGetMembersPlainParams extends GroupsGetMembersParams {
+  fields?: readonly [];
+  filter?: 'donut' | 'friends' | 'unsure';
+}
+
+/** Params of `groups.getOnlineStatus`. */
+export interface GroupsGetOnlineStatusParams {
+  group_id: number;
+}
+
+/** Params of `groups.getRequests`. */
+export interface GroupsGetRequestsParams {
+  /** Community ID. */
+  group_id: number;
+  /** Offset needed to return a specific subset of results. */
+  offset?: number;
+  /** Number of results to return. */
+  count?: number;
+  /** Profile fields to return. */
+  fields?: readonly UsersFields[];
+}
+
+/** `groups.getRequests` params that select the Fields response. */
+export interface GroupsGetRequestsFieldsParams extends GroupsGetRequestsParams {
+  fields: readonly [UsersFields, ...UsersFields[]];
+}
+
+/** `groups.getRequests` params that select none of the variant responses. */
+export interface GroupsGetRequestsPlainParams extends GroupsGetRequestsParams {
+  fields?: readonly [];
+}
+
+/** Params of `groups.getSettings`. */
+export interface GroupsGetSettingsParams {
+  /** Community ID. */
+  group_id: number | string;
+}
+
+/** Params of `groups.getTagList`. */
+export interface GroupsGetTagListParams {
+  group_id: number;
+}
+
+/** `groups.getTokenPermissions` takes no params. */
+export type GroupsGetTokenPermissionsParams = Record<string, never>;
+
+/** Params of `groups.invite`. */
+export interface GroupsInviteParams {
+  /** Community ID. */
+  group_id: number;
+  /** User ID. */
+  user_id?: number;
+  /** User IDs. */
+  user_ids_list?: readonly number[];
+}
+
+/** `groups.invite` params that select the UserIds response. */
+export interface GroupsInviteUserIdsParams extends GroupsInviteParams {
+  user_ids_list: readonly number[];
+}
+
+/** `groups.invite` params that select none of the variant responses. */
+export interface GroupsInvitePlainParams extends GroupsInviteParams {
+  user_ids_list?: undefined;
+}
+
+/** Params of `groups.isMember`. */
+export interface GroupsIsMemberParams {
+  /** ID or screen name of the community. */
+  group_id: number | string;
+  /** User ID. */
+  user_id?: number;
+  /** User IDs. */
+  user_ids?: readonly number[];
+  /** '1' - to return an extended response with additional fields. By default: '0'. */
+  extended?: boolean;
+}
+
+/** `groups.isMember` params that select the UserIdsExtended response. */
+export interface GroupsIsMemberUserIdsExtendedParams extends GroupsIsMemberParams {
+  user_ids: readonly number[];
+  extended: true;
+}
+
+/** `groups.isMember` params that select the UserIds response. */
+export interface GroupsIsMemberUserIdsParams extends GroupsIsMemberParams {
+  user_ids: readonly number[];
+}
+
+/** `groups.isMember` params that select the Extended response. */
+export interface GroupsIsMemberExtendedParams extends GroupsIsMemberParams {
+  extended: true;
+}
+
+/** `groups.isMember` params that select none of the variant responses. */
+export interface GroupsIsMemberPlainParams extends GroupsIsMemberParams {
+  user_ids?: undefined;
+  extended?: false;
+}
+
+/** Params of `groups.join`. */
+export interface GroupsJoinParams {
+  /** ID or screen name of the community. */
+  group_id: number;
+  /** Optional parameter which is taken into account when 'gid' belongs to the event: '1' - Perhaps I will attend, '0' - I will be there for sure (default), , */
+  not_sure?: string;
+}
+
+/** Params of `groups.leave`. */
+export interface GroupsLeaveParams {
+  /** ID or screen name of the community. */
+  group_id: number;
+}
+
+/** Params of `groups.removeUser`. */
+export interface GroupsRemoveUserParams {
+  /** Community ID. */
+  group_id: number;
+  /** User ID. */
+  user_id: number;
+}
+
+/** Params of `groups.reorderLink`. */
+export interface GroupsReorderLinkParams {
+  /** Community ID. */
+  group_id: number;
+  /** Link ID. */
+  link_id: number;
+  /** ID of the link after which to place the link with 'link_id'. */
+  after?: number;
+}
+
+/** Params of `groups.search`. */
+export interface GroupsSearchParams {
+  /** Search query string. */
+  q: string;
+  /** Community type. Possible values: 'group, page, event.' */
+  type?: 'event' | 'group' | 'page';
+  /** Country ID. */
+  country_id?: number;
+  /** City ID. If this parameter is transmitted, country_id is ignored. */
+  city_id?: number;
+  /** '1' - to return only upcoming events. Works with the 'type' = 'event' only. */
+  future?: boolean;
+  /** '1' - to return communities with enabled market only. */
+  market?: boolean;
+  /**
+   * Sort order. Possible values: *'0' - default sorting (similar the full version of the site),, *'1' - by growth speed,, *'2'- by the "day attendance/members number" ratio,, *'3' - by the "Likes number/members number" ratio,, *'4' - by the "comments number/members number" ratio,, *'5' - by the "boards entries number/members number" ratio.
+   * - `0`: default
+   * - `1`: growth
+   * - `2`: attendance
+   * - `3`: likes
+   * - `4`: comments
+   * - `5`: entries
+   * - `6`: members
+   */
+  sort?: 0 | 1 | 2 | 3 | 4 | 5 | 6;
+  /** Offset needed to return a specific subset of results. */
+  offset?: number;
+  /** Number of communities to return. "Note that you can not receive more than first thousand of results, regardless of 'count' and 'offset' values." */
+  count?: number;
+}
+
+/** Params of `groups.setCallbackSettings`. */
+export interface GroupsSetCallbackSettingsParams {
+  /** Community ID. */
+  group_id: number;
+  /** Server ID. */
+  server_id?: number;
+  api_version?: string;
+  /** A new incoming message has been received ('0' - disabled, '1' - enabled). */
+  message_new?: boolean;
+  /** A new outcoming message has been received ('0' - disabled, '1' - enabled). */
+  message_reply?: boolean;
+  /** Allowed messages notifications ('0' - disabled, '1' - enabled). */
+  message_allow?: boolean;
+  message_edit?: boolean;
+  /** Denied messages notifications ('0' - disabled, '1' - enabled). */
+  message_deny?: boolean;
+  message_typing_state?: boolean;
+  /** Messages read notifications ('0' - disabled, '1' - enabled). */
+  message_read?: boolean;
+  /** New photos notifications ('0' - disabled, '1' - enabled). */
+  photo_new?: boolean;
+  /** New audios notifications ('0' - disabled, '1' - enabled). */
+  audio_new?: boolean;
+  /** New videos notifications ('0' - disabled, '1' - enabled). */
+  video_new?: boolean;
+  /** New wall replies notifications ('0' - disabled, '1' - enabled). */
+  wall_reply_new?: boolean;
+  /** Wall replies edited notifications ('0' - disabled, '1' - enabled). */
+  wall_reply_edit?: boolean;
+  /** A wall comment has been deleted ('0' - disabled, '1' - enabled). */
+  wall_reply_delete?: boolean;
+  /** A wall comment has been restored ('0' - disabled, '1' - enabled). */
+  wall_reply_restore?: boolean;
+  /** New wall posts notifications ('0' - disabled, '1' - enabled). */
+  wall_post_new?: boolean;
+  /** New wall posts notifications ('0' - disabled, '1' - enabled). */
+  wall_repost?: boolean;
+  /** Scheduled post added to time slot ('0' - disabled, '1' - enabled). */
+  wall_schedule_post_new?: boolean;
+  /** Scheduled post removed from time slot ('0' - disabled, '1' - enabled). */
+  wall_schedule_post_delete?: boolean;
+  /** New board posts notifications ('0' - disabled, '1' - enabled). */
+  board_post_new?: boolean;
+  /** Board posts edited notifications ('0' - disabled, '1' - enabled). */
+  board_post_edit?: boolean;
+  /** Board posts restored notifications ('0' - disabled, '1' - enabled). */
+  board_post_restore?: boolean;
+  /** Board posts deleted notifications ('0' - disabled, '1' - enabled). */
+  board_post_delete?: boolean;
+  /** New comment to photo notifications ('0' - disabled, '1' - enabled). */
+  photo_comment_new?: boolean;
+  /** A photo comment has been edited ('0' - disabled, '1' - enabled). */
+  photo_comment_edit?: boolean;
+  /** A photo comment has been deleted ('0' - disabled, '1' - enabled). */
+  photo_comment_delete?: boolean;
+  /** A photo comment has been restored ('0' - disabled, '1' - enabled). */
+  photo_comment_restore?: boolean;
+  /** New comment to video notifications ('0' - disabled, '1' - enabled). */
+  video_comment_new?: boolean;
+  /** A video comment has been edited ('0' - disabled, '1' - enabled). */
+  video_comment_edit?: boolean;
+  /** A video comment has been deleted ('0' - disabled, '1' - enabled). */
+  video_comment_delete?: boolean;
+  /** A video comment has been restored ('0' - disabled, '1' - enabled). */
+  video_comment_restore?: boolean;
+  /** New comment to market item notifications ('0' - disabled, '1' - enabled). */
+  market_comment_new?: boolean;
+  /** A market comment has been edited ('0' - disabled, '1' - enabled). */
+  market_comment_edit?: boolean;
+  /** A market comment has been deleted ('0' - disabled, '1' - enabled). */
+  market_comment_delete?: boolean;
+  /** A market comment has been restored ('0' - disabled, '1' - enabled). */
+  market_comment_restore?: boolean;
+  market_order_new?: boolean;
+  market_order_edit?: boolean;
+  /** A vote in a public poll has been added ('0' - disabled, '1' - enabled). */
+  poll_vote_new?: boolean;
+  /** Joined community notifications ('0' - disabled, '1' - enabled). */
+  group_join?: boolean;
+  /** Left community notifications ('0' - disabled, '1' - enabled). */
+  group_leave?: boolean;
+  group_change_settings?: boolean;
+  group_change_photo?: boolean;
+  group_officers_edit?: boolean;
+  /** User added to community blacklist */
+  user_block?: boolean;
+  /** User removed from community blacklist */
+  user_unblock?: boolean;
+  /** New form in lead forms */
+  lead_forms_new?: boolean;
+  like_add?: boolean;
+  like_remove?: boolean;
+  message_event?: boolean;
+  message_reaction_event?: boolean;
+  donut_subscription_create?: boolean;
+  donut_subscription_prolonged?: boolean;
+  donut_subscription_cancelled?: boolean;
+  donut_subscription_price_changed?: boolean;
+  donut_subscription_expired?: boolean;
+  donut_money_withdraw?: boolean;
+  donut_money_withdraw_error?: boolean;
+}
+
+/** Params of `groups.setLongPollSettings`. */
+export interface GroupsSetLongPollSettingsParams {
+  /** Community ID. */
+  group_id: number;
+  /** Sets whether Long Poll is enabled ('0' - disabled, '1' - enabled). */
+  enabled?: boolean;
+  api_version?: string;
+  /** A new incoming message has been received ('0' - disabled, '1' - enabled). */
+  message_new?: boolean;
+  /** A new outcoming message has been received ('0' - disabled, '1' - enabled). */
+  message_reply?: boolean;
+  /** Allowed messages notifications ('0' - disabled, '1' - enabled). */
+  message_allow?: boolean;
+  /** Denied messages notifications ('0' - disabled, '1' - enabled). */
+  message_deny?: boolean;
+  /** A message has been edited ('0' - disabled, '1' - enabled). */
+  message_edit?: boolean;
+  message_typing_state?: boolean;
+  /** Messages read notifications ('0' - disabled, '1' - enabled). */
+  message_read?: boolean;
+  /** New photos notifications ('0' - disabled, '1' - enabled). */
+  photo_new?: boolean;
+  /** New audios notifications ('0' - disabled, '1' - enabled). */
+  audio_new?: boolean;
+  /** New videos notifications ('0' - disabled, '1' - enabled). */
+  video_new?: boolean;
+  /** New wall replies notifications ('0' - disabled, '1' - enabled). */
+  wall_reply_new?: boolean;
+  /** Wall replies edited notifications ('0' - disabled, '1' - enabled). */
+  wall_reply_edit?: boolean;
+  /** A wall comment has been deleted ('0' - disabled, '1' - enabled). */
+  wall_reply_delete?: boolean;
+  /** A wall comment has been restored ('0' - disabled, '1' - enabled). */
+  wall_reply_restore?: boolean;
+  /** New wall posts notifications ('0' - disabled, '1' - enabled). */
+  wall_post_new?: boolean;
+  /** New wall posts notifications ('0' - disabled, '1' - enabled). */
+  wall_repost?: boolean;
+  /** New board posts notifications ('0' - disabled, '1' - enabled). */
+  board_post_new?: boolean;
+  /** Board posts edited notifications ('0' - disabled, '1' - enabled). */
+  board_post_edit?: boolean;
+  /** Board posts restored notifications ('0' - disabled, '1' - enabled). */
+  board_post_restore?: boolean;
+  /** Board posts deleted notifications ('0' - disabled, '1' - enabled). */
+  board_post_delete?: boolean;
+  /** New comment to photo notifications ('0' - disabled, '1' - enabled). */
+  photo_comment_new?: boolean;
+  /** A photo comment has been edited ('0' - disabled, '1' - enabled). */
+  photo_comment_edit?: boolean;
+  /** A photo comment has been deleted ('0' - disabled, '1' - enabled). */
+  photo_comment_delete?: boolean;
+  /** A photo comment has been restored ('0' - disabled, '1' - enabled). */
+  photo_comment_restore?: boolean;
+  /** New comment to video notifications ('0' - disabled, '1' - enabled). */
+  video_comment_new?: boolean;
+  /** A video comment has been edited ('0' - disabled, '1' - enabled). */
+  video_comment_edit?: boolean;
+  /** A video comment has been deleted ('0' - disabled, '1' - enabled). */
+  video_comment_delete?: boolean;
+  /** A video comment has been restored ('0' - disabled, '1' - enabled). */
+  video_comment_restore?: boolean;
+  /** New comment to market item notifications ('0' - disabled, '1' - enabled). */
+  market_comment_new?: boolean;
+  /** A market comment has been edited ('0' - disabled, '1' - enabled). */
+  market_comment_edit?: boolean;
+  /** A market comment has been deleted ('0' - disabled, '1' - enabled). */
+  market_comment_delete?: boolean;
+  /** A market comment has been restored ('0' - disabled, '1' - enabled). */
+  market_comment_restore?: boolean;
+  /** A vote in a public poll has been added ('0' - disabled, '1' - enabled). */
+  poll_vote_new?: boolean;
+  /** Joined community notifications ('0' - disabled, '1' - enabled). */
+  group_join?: boolean;
+  /** Left community notifications ('0' - disabled, '1' - enabled). */
+  group_leave?: boolean;
+  group_change_settings?: boolean;
+  group_change_photo?: boolean;
+  group_officers_edit?: boolean;
+  /** User added to community blacklist */
+  user_block?: boolean;
+  /** User removed from community blacklist */
+  user_unblock?: boolean;
+  like_add?: boolean;
+  like_remove?: boolean;
+  message_event?: boolean;
+  message_reaction_event?: boolean;
+  donut_subscription_create?: boolean;
+  donut_subscription_prolonged?: boolean;
+  donut_subscription_cancelled?: boolean;
+  donut_subscription_price_changed?: boolean;
+  donut_subscription_expired?: boolean;
+  donut_money_withdraw?: boolean;
+  donut_money_withdraw_error?: boolean;
+}
+
+/** Params of `groups.setSettings`. */
+export interface GroupsSetSettingsParams {
+  group_id: number;
+  messages?: boolean;
+  /** By enabling bot abilities, you can send users messages with a customized keyboard attached as well as use other promotional abilities */
+  bots_capabilities?: boolean;
+  /** If this setting is enabled, users will see a Start button when they start a chat with your community for the first time */
+  bots_start_button?: boolean;
+  /** If this setting is enabled then users can add your community to a chat */
+  bots_add_to_chat?: boolean;
+  /** If this setting is enabled then online booking chatbot add in your community chats */
+  bot_online_booking_enabled?: boolean;
+}
+
+/** Params of `groups.setUserNote`. */
+export interface GroupsSetUserNoteParams {
+  group_id: number;
+  user_id: number;
+  /** Note body */
+  note?: string;
+}
+
+/** Params of `groups.tagAdd`. */
+export interface GroupsTagAddParams {
+  group_id: number;
+  tag_name: string;
+  tag_color?:
+    | '454647'
+    | '45678f'
+    | '4bb34b'
+    | '5181b8'
+    | '539b9c'
+    | '5c9ce6'
+    | '63b9ba'
+    | '6bc76b'
+    | '76787a'
+    | '792ec0'
+    | '7a6c4f'
+    | '7ececf'
+    | '9e8d6b'
+    | 'a162de'
+    | 'aaaeb3'
+    | 'bbaa84'
+    | 'e64646'
+    | 'ff5c5c'
+    | 'ffa000'
+    | 'ffc107';
+}
+
+/** Params of `groups.tagBind`. */
+export interface GroupsTagBindParams {
+  group_id: number;
+  tag_id: number;
+  user_id: number;
+  /** Describe the action */
+  act: 'bind' | 'unbind';
+}
+
+/** Params of `groups.tagDelete`. */
+export interface GroupsTagDeleteParams {
+  group_id: number;
+  tag_id: number;
+}
+
+/** Params of `groups.tagUpdate`. */
+export interface GroupsTagUpdateParams {
+  group_id: number;
+  tag_id: number;
+  tag_name: string;
+}
+
+/** Params of `groups.toggleMarket`. */
+export interface GroupsToggleMarketParams {
+  group_id: number;
+  state: GroupsMarketState;
+  ref?: string;
+}
+
+/** Params of `groups.unban`. */
+export interface GroupsUnbanParams {
+  group_id: number;
+  owner_id?: number;
+}
 
 /** The `groups.*` methods of the VK API. */
 export class GroupsSection {

@@ -3,22 +3,78 @@
 
 import type { CallOptions, MethodCaller } from '../../src/method-caller.js';
 import type {
-  LeadFormsCreateParams,
-  LeadFormsDeleteParams,
-  LeadFormsGetLeadsParams,
-  LeadFormsGetParams,
-  LeadFormsGetUploadURLParams,
-  LeadFormsListParams,
-  LeadFormsUpdateParams,
-} from '../params/leadForms.js';
-import type {
   LeadFormsCreateResponse,
   LeadFormsDeleteResponse,
   LeadFormsGetLeadsResponse,
   LeadFormsGetResponse,
   LeadFormsListResponse,
   LeadFormsUploadUrlResponse,
-} from '../responses/leadForms.js';
+} from '../types/leadForms.js';
+
+/** Params of `leadForms.create`. */
+export interface LeadFormsCreateParams {
+  group_id: number;
+  name: string;
+  title: string;
+  description: string;
+  questions: string;
+  policy_link_url: string;
+  photo?: string;
+  confirmation?: string;
+  site_link_url?: string;
+  active?: boolean;
+  once_per_user?: boolean;
+  pixel_code?: string;
+  notify_admins?: readonly number[];
+  notify_emails?: readonly string[];
+}
+
+/** Params of `leadForms.delete`. */
+export interface LeadFormsDeleteParams {
+  group_id: number;
+  form_id: number;
+}
+
+/** Params of `leadForms.get`. */
+export interface LeadFormsGetParams {
+  group_id: number;
+  form_id: number;
+}
+
+/** Params of `leadForms.getLeads`. */
+export interface LeadFormsGetLeadsParams {
+  group_id: number;
+  form_id: number;
+  limit?: number;
+  next_page_token?: string;
+}
+
+/** `leadForms.getUploadURL` takes no params. */
+export type LeadFormsGetUploadURLParams = Record<string, never>;
+
+/** Params of `leadForms.list`. */
+export interface LeadFormsListParams {
+  group_id: number;
+}
+
+/** Params of `leadForms.update`. */
+export interface LeadFormsUpdateParams {
+  group_id: number;
+  form_id: number;
+  name: string;
+  title: string;
+  description: string;
+  questions: string;
+  policy_link_url: string;
+  photo?: string;
+  confirmation?: string;
+  site_link_url?: string;
+  active?: boolean;
+  once_per_user?: boolean;
+  pixel_code?: string;
+  notify_admins?: readonly number[];
+  notify_emails?: readonly string[];
+}
 
 /** The `leadForms.*` methods of the VK API. */
 export class LeadFormsSection {

@@ -2,61 +2,7 @@
 // Do not edit: change codegen/ or schema/overlays.json and run `npm run generate`.
 
 import type { CallOptions, MethodCaller } from '../../src/method-caller.js';
-import type {
-  MarketAddAlbumParams,
-  MarketAddParams,
-  MarketAddPropertyParams,
-  MarketAddPropertyVariantParams,
-  MarketAddToAlbumParams,
-  MarketCreateCommentParams,
-  MarketDeleteAlbumParams,
-  MarketDeleteCommentParams,
-  MarketDeleteParams,
-  MarketDeletePropertyParams,
-  MarketDeletePropertyVariantParams,
-  MarketEditAlbumParams,
-  MarketEditCommentParams,
-  MarketEditOrderParams,
-  MarketEditParams,
-  MarketEditPropertyParams,
-  MarketEditPropertyVariantParams,
-  MarketFilterCategoriesParams,
-  MarketGetAlbumByIdParams,
-  MarketGetAlbumsParams,
-  MarketGetByIdExtendedParams,
-  MarketGetByIdParams,
-  MarketGetByIdPlainParams,
-  MarketGetCategoriesParams,
-  MarketGetCommentsParams,
-  MarketGetExtendedParams,
-  MarketGetGroupOrdersParams,
-  MarketGetOrderByIdParams,
-  MarketGetOrderItemsParams,
-  MarketGetOrdersExtendedParams,
-  MarketGetOrdersParams,
-  MarketGetOrdersPlainParams,
-  MarketGetParams,
-  MarketGetPlainParams,
-  MarketGetProductPhotoUploadServerParams,
-  MarketGetPropertiesParams,
-  MarketGroupItemsParams,
-  MarketRemoveFromAlbumParams,
-  MarketReorderAlbumsParams,
-  MarketReorderItemsParams,
-  MarketReportCommentParams,
-  MarketReportParams,
-  MarketRestoreCommentParams,
-  MarketRestoreParams,
-  MarketSaveProductPhotoBulkParams,
-  MarketSaveProductPhotoParams,
-  MarketSearchExtendedParams,
-  MarketSearchItemsBasicParams,
-  MarketSearchItemsParams,
-  MarketSearchParams,
-  MarketSearchPlainParams,
-  MarketUngroupItemsParams,
-} from '../params/market.js';
-import type { BaseBoolResponse, BaseGetUploadServerResponse, BaseOkResponse } from '../responses/base.js';
+import type { BaseBoolResponse, BaseGetUploadServerResponse, BaseOkResponse } from '../types/base.js';
 import type {
   MarketAddAlbumResponse,
   MarketAddPropertyResponse,
@@ -83,7 +29,616 @@ import type {
   MarketSearchBasicResponse,
   MarketSearchExtendedResponse,
   MarketSearchResponse,
-} from '../responses/market.js';
+} from '../types/market.js';
+import type { UsersFields } from '../types/users.js';
+
+/** Params of `market.add`. */
+export interface MarketAddParams {
+  /** ID of an item owner community. */
+  owner_id: number;
+  /** Item name. */
+  name: string;
+  /** Item description. */
+  description: string;
+  /** Item category ID. */
+  category_id: number;
+  /** Item price. */
+  price?: number;
+  old_price?: number;
+  /** Item status ('1' - deleted, '0' - not deleted). */
+  deleted?: boolean;
+  /** Cover photo ID. */
+  main_photo_id?: number;
+  /** IDs of additional photos. */
+  photo_ids?: readonly number[];
+  /** IDs of additional videos. */
+  video_ids?: readonly number[];
+  /** Url for button in market item. */
+  url?: string;
+  /** IDs of properties variants. */
+  variant_ids?: readonly number[];
+  /** Is main in their group. */
+  is_main_variant?: boolean;
+  dimension_width?: number;
+  dimension_height?: number;
+  dimension_length?: number;
+  weight?: number;
+  sku?: string;
+  stock_amount?: number;
+}
+
+/** Params of `market.addAlbum`. */
+export interface MarketAddAlbumParams {
+  /** ID of an item owner community. */
+  owner_id: number;
+  /** Collection title. */
+  title: string;
+  /** Cover photo ID. */
+  photo_id?: number;
+  /** Set as main ('1' - set, '0' - no). */
+  main_album?: boolean;
+  /** Set as hidden */
+  is_hidden?: boolean;
+}
+
+/** Params of `market.addProperty`. */
+export interface MarketAddPropertyParams {
+  /** Group id. */
+  group_id: number;
+  /** Property name. */
+  title: string;
+}
+
+/** Params of `market.addPropertyVariant`. */
+export interface MarketAddPropertyVariantParams {
+  /** Group id. */
+  group_id: number;
+  /** Property id. */
+  property_id: number;
+  /** Variant name. */
+  title: string;
+}
+
+/** Params of `market.addToAlbum`. */
+export interface MarketAddToAlbumParams {
+  /** ID of an item owner community. */
+  owner_id: number;
+  item_ids: readonly number[];
+  /** Collections IDs to add item to. */
+  album_ids: readonly number[];
+}
+
+/** Params of `market.createComment`. */
+export interface MarketCreateCommentParams {
+  /** ID of an item owner community. */
+  owner_id: number;
+  /** Item ID. */
+  item_id: number;
+  /** Comment text (required if 'attachments' parameter is not specified) */
+  message?: string;
+  /** Comma-separated list of objects attached to a comment. The field is submitted the following way: , "'<owner_id>_<media_id>,<owner_id>_<media_id>'", , '' - media attachment type: "'photo' - photo, 'video' - video, 'audio' - audio, 'doc' - document", , '<owner_id>' - media owner id, '<media_id>' - media attachment id, , For example: "photo100172_166443618,photo66748_265827614", */
+  attachments?: readonly string[];
+  /** '1' - comment will be published on behalf of a community, '0' - on behalf of a user (by default). */
+  from_group?: boolean;
+  /** ID of a comment to reply with current comment to. */
+  reply_to_comment?: number;
+  /** Sticker ID. */
+  sticker_id?: number;
+  /** Random value to avoid resending one comment. */
+  guid?: string;
+}
+
+/** Params of `market.delete`. */
+export interface MarketDeleteParams {
+  /** ID of an item owner community. */
+  owner_id: number;
+  /** Item ID. */
+  item_id: number;
+}
+
+/** Params of `market.deleteAlbum`. */
+export interface MarketDeleteAlbumParams {
+  /** ID of an collection owner community. */
+  owner_id: number;
+  /** Collection ID. */
+  album_id: number;
+}
+
+/** Params of `market.deleteComment`. */
+export interface MarketDeleteCommentParams {
+  /** identifier of an item owner community, "Note that community id in the 'owner_id' parameter should be negative number. For example 'owner_id'=-1 matches the [vk.com/apiclub|VK API] community " */
+  owner_id: number;
+  /** comment id */
+  comment_id: number;
+}
+
+/** Params of `market.deleteProperty`. */
+export interface MarketDeletePropertyParams {
+  /** Group id. */
+  group_id: number;
+  /** Property id. */
+  property_id: number;
+}
+
+/** Params of `market.deletePropertyVariant`. */
+export interface MarketDeletePropertyVariantParams {
+  /** Group id. */
+  group_id: number;
+  /** Variant id. */
+  variant_id: number;
+}
+
+/** Params of `market.edit`. */
+export interface MarketEditParams {
+  /** ID of an item owner community. */
+  owner_id: number;
+  /** Item ID. */
+  item_id: number;
+  /** Item name. */
+  name?: string;
+  /** Item description. */
+  description?: string;
+  /** Item category ID. */
+  category_id?: number;
+  /** Item price. */
+  price?: number;
+  old_price?: number;
+  /** Item status ('1' - deleted, '0' - not deleted). */
+  deleted?: boolean;
+  /** Cover photo ID. */
+  main_photo_id?: number;
+  /** IDs of additional photos. */
+  photo_ids?: readonly number[];
+  /** IDs of additional videos. */
+  video_ids?: readonly number[];
+  /** Url for button in market item. */
+  url?: string;
+  /** IDs of properties variants. */
+  variant_ids?: readonly number[];
+  /** Is main in their group. */
+  is_main_variant?: boolean;
+  dimension_width?: number;
+  dimension_height?: number;
+  dimension_length?: number;
+  weight?: number;
+  sku?: string;
+  stock_amount?: number;
+}
+
+/** Params of `market.editAlbum`. */
+export interface MarketEditAlbumParams {
+  /** ID of an collection owner community. */
+  owner_id: number;
+  /** Collection ID. */
+  album_id: number;
+  /** Collection title. */
+  title: string;
+  /** Cover photo id */
+  photo_id?: number;
+  /** Set as main ('1' - set, '0' - no). */
+  main_album?: boolean;
+  /** Set as hidden */
+  is_hidden?: boolean;
+}
+
+/** Params of `market.editComment`. */
+export interface MarketEditCommentParams {
+  /** ID of an item owner community. */
+  owner_id: number;
+  /** Comment ID. */
+  comment_id: number;
+  /** New comment text (required if 'attachments' are not specified), , 2048 symbols maximum. */
+  message?: string;
+  /** Comma-separated list of objects attached to a comment. The field is submitted the following way: , "'<owner_id>_<media_id>,<owner_id>_<media_id>'", , '' - media attachment type: "'photo' - photo, 'video' - video, 'audio' - audio, 'doc' - document", , '<owner_id>' - media owner id, '<media_id>' - media attachment id, , For example: "photo100172_166443618,photo66748_265827614", */
+  attachments?: readonly string[];
+}
+
+/** Params of `market.editOrder`. */
+export interface MarketEditOrderParams {
+  user_id: number;
+  order_id: number;
+  merchant_comment?: string;
+  status?: number;
+  track_number?: string;
+  payment_status?: 'not_paid' | 'paid' | 'returned';
+  delivery_price?: number;
+  width?: number;
+  length?: number;
+  height?: number;
+  weight?: number;
+  comment_for_user?: string;
+  receipt_link?: string;
+}
+
+/** Params of `market.editProperty`. */
+export interface MarketEditPropertyParams {
+  /** Group id. */
+  group_id: number;
+  /** Property id. */
+  property_id: number;
+  /** Property name */
+  title: string;
+}
+
+/** Params of `market.editPropertyVariant`. */
+export interface MarketEditPropertyVariantParams {
+  /** Group id. */
+  group_id: number;
+  /** Variant id. */
+  variant_id: number;
+  /** Variant name. */
+  title: string;
+}
+
+/** Params of `market.filterCategories`. */
+export interface MarketFilterCategoriesParams {
+  /** Category_id filter categories */
+  category_id?: number;
+  /** Query filter categories */
+  query?: string;
+  /** Number of results to return. */
+  count?: number;
+}
+
+/** Params of `market.get`. */
+export interface MarketGetParams {
+  /** ID of an item owner community, "Note that community id in the 'owner_id' parameter should be negative number. For example 'owner_id'=-1 matches the [vk.com/apiclub|VK API] community " */
+  owner_id: number;
+  album_id?: number;
+  /** Number of items to return. */
+  count?: number;
+  /** Offset needed to return a specific subset of results. */
+  offset?: number;
+  /** '1' - method will return additional fields: 'likes, can_comment, car_repost, photos'. These parameters are not returned by default. */
+  extended?: boolean;
+  /** Items update date from (format: yyyy-mm-dd) */
+  date_from?: string;
+  /** Items update date to (format: yyyy-mm-dd) */
+  date_to?: string;
+  /** Add variants to response if exist */
+  need_variants?: boolean;
+  /** Add disabled items to response */
+  with_disabled?: boolean;
+  fields?: readonly string[];
+}
+
+/** `market.get` params that select the Extended response. */
+export interface MarketGetExtendedParams extends MarketGetParams {
+  extended: true;
+}
+
+/** `market.get` params that select none of the variant responses. */
+export interface MarketGetPlainParams extends MarketGetParams {
+  extended?: false;
+}
+
+/** Params of `market.getAlbumById`. */
+export interface MarketGetAlbumByIdParams {
+  /** identifier of an album owner community, "Note that community id in the 'owner_id' parameter should be negative number. For example 'owner_id'=-1 matches the [vk.com/apiclub|VK API] community " */
+  owner_id: number;
+  /** collections identifiers to obtain data from */
+  album_ids: readonly number[];
+}
+
+/** Params of `market.getAlbums`. */
+export interface MarketGetAlbumsParams {
+  /** ID of an items owner community. */
+  owner_id: number;
+  /** Offset needed to return a specific subset of results. */
+  offset?: number;
+  /** Number of items to return. */
+  count?: number;
+}
+
+/** Params of `market.getById`. */
+export interface MarketGetByIdParams {
+  /** Comma-separated ids list: {user id}_{item id}. If an item belongs to a community -{community id} is used. " 'Videos' value example: , '-4363_136089719,13245770_137352259'" */
+  item_ids: readonly string[];
+  /** '1' - to return additional fields: 'likes, can_comment, car_repost, photos'. By default: '0'. */
+  extended?: boolean;
+}
+
+/** `market.getById` params that select the Extended response. */
+export interface MarketGetByIdExtendedParams extends MarketGetByIdParams {
+  extended: true;
+}
+
+/** `market.getById` params that select none of the variant responses. */
+export interface MarketGetByIdPlainParams extends MarketGetByIdParams {
+  extended?: false;
+}
+
+/** Params of `market.getCategories`. */
+export interface MarketGetCategoriesParams {
+  /** Group Id. */
+  group_id?: number;
+  album_id?: number;
+}
+
+/** Params of `market.getComments`. */
+export interface MarketGetCommentsParams {
+  /** ID of an item owner community */
+  owner_id: number;
+  /** Item ID. */
+  item_id: number;
+  /** '1' - to return likes info. */
+  need_likes?: boolean;
+  /** ID of a comment to start a list from (details below). */
+  start_comment_id?: number;
+  offset?: number;
+  /** Number of results to return. */
+  count?: number;
+  /**
+   * Sort order ('asc' - from old to new, 'desc' - from new to old)
+   * - `"asc"`: old to new
+   * - `"desc"`: new to old
+   */
+  sort?: 'asc' | 'desc';
+  /** '1' - comments will be returned as numbered objects, in addition lists of 'profiles' and 'groups' objects will be returned. */
+  extended?: boolean;
+  /** List of additional profile fields to return. See the [vk.com/dev/fields|details] */
+  fields?: readonly UsersFields[];
+}
+
+/** Params of `market.getGroupOrders`. */
+export interface MarketGetGroupOrdersParams {
+  /** ID or groups domain */
+  group_id?: number | string;
+  offset?: number;
+  count?: number;
+}
+
+/** Params of `market.getOrderById`. */
+export interface MarketGetOrderByIdParams {
+  user_id?: number;
+  order_id: number;
+  extended?: boolean;
+}
+
+/** Params of `market.getOrderItems`. */
+export interface MarketGetOrderItemsParams {
+  user_id?: number;
+  order_id: number;
+  offset?: number;
+  count?: number;
+}
+
+/** Params of `market.getOrders`. */
+export interface MarketGetOrdersParams {
+  offset?: number;
+  count?: number;
+  extended?: boolean;
+  /** Orders status updated date from (format: yyyy-mm-dd) */
+  date_from?: string;
+  /** Orders status updated date to (format: yyyy-mm-dd) */
+  date_to?: string;
+}
+
+/** `market.getOrders` params that select the Extended response. */
+export interface MarketGetOrdersExtendedParams extends MarketGetOrdersParams {
+  extended: true;
+}
+
+/** `market.getOrders` params that select none of the variant responses. */
+export interface MarketGetOrdersPlainParams extends MarketGetOrdersParams {
+  extended?: false;
+}
+
+/** Params of `market.getProductPhotoUploadServer`. */
+export interface MarketGetProductPhotoUploadServerParams {
+  /** Community ID. */
+  group_id: number;
+  bulk?: boolean;
+}
+
+/** Params of `market.getProperties`. */
+export interface MarketGetPropertiesParams {
+  group_id: number;
+}
+
+/** Params of `market.groupItems`. */
+export interface MarketGroupItemsParams {
+  /** Group id. */
+  group_id: number;
+  /** Item ids. */
+  item_ids: readonly number[];
+  /** Items group id. */
+  item_group_id?: number;
+}
+
+/** Params of `market.removeFromAlbum`. */
+export interface MarketRemoveFromAlbumParams {
+  /** ID of an item owner community. */
+  owner_id: number;
+  /** Item ID. */
+  item_id: number;
+  /** Collections IDs to remove item from. */
+  album_ids: readonly number[];
+}
+
+/** Params of `market.reorderAlbums`. */
+export interface MarketReorderAlbumsParams {
+  /** ID of an item owner community. */
+  owner_id: number;
+  /** Collection ID. */
+  album_id: number;
+  /** ID of a collection to place current collection before it. */
+  before?: number;
+  /** ID of a collection to place current collection after it. */
+  after?: number;
+}
+
+/** Params of `market.reorderItems`. */
+export interface MarketReorderItemsParams {
+  /** ID of an item owner community. */
+  owner_id: number;
+  /** ID of a collection to reorder items in. Set 0 to reorder full items list. */
+  album_id?: number;
+  /** Item ID. */
+  item_id: number;
+  /** ID of an item to place current item before it. */
+  before?: number;
+  /** ID of an item to place current item after it. */
+  after?: number;
+}
+
+/** Params of `market.report`. */
+export interface MarketReportParams {
+  /** ID of an item owner community. */
+  owner_id: number;
+  /** Item ID. */
+  item_id: number;
+  /**
+   * Complaint reason. Possible values: *'0' - spam,, *'1' - child porn,, *'2' - extremism,, *'3' - violence,, *'4' - drugs propaganda,, *'5' - adult materials,, *'6' - insult.
+   * - `0`: spam
+   * - `1`: child pornography
+   * - `2`: extremism
+   * - `3`: violence
+   * - `4`: drug propaganda
+   * - `5`: adult material
+   * - `6`: insult abuse
+   */
+  reason?: 0 | 1 | 2 | 3 | 4 | 5 | 6;
+}
+
+/** Params of `market.reportComment`. */
+export interface MarketReportCommentParams {
+  /** ID of an item owner community. */
+  owner_id: number;
+  /** Comment ID. */
+  comment_id: number;
+  /**
+   * Complaint reason. Possible values: *'0' - spam,, *'1' - child porn,, *'2' - extremism,, *'3' - violence,, *'4' - drugs propaganda,, *'5' - adult materials,, *'6' - insult.
+   * - `0`: spam
+   * - `1`: child pornography
+   * - `2`: extremism
+   * - `3`: violence
+   * - `4`: drug propaganda
+   * - `5`: adult material
+   * - `6`: insult abuse
+   */
+  reason: 0 | 1 | 2 | 3 | 4 | 5 | 6;
+}
+
+/** Params of `market.restore`. */
+export interface MarketRestoreParams {
+  /** ID of an item owner community. */
+  owner_id: number;
+  /** Deleted item ID. */
+  item_id: number;
+}
+
+/** Params of `market.restoreComment`. */
+export interface MarketRestoreCommentParams {
+  /** identifier of an item owner community, "Note that community id in the 'owner_id' parameter should be negative number. For example 'owner_id'=-1 matches the [vk.com/apiclub|VK API] community " */
+  owner_id: number;
+  /** deleted comment id */
+  comment_id: number;
+}
+
+/** Params of `market.saveProductPhoto`. */
+export interface MarketSaveProductPhotoParams {
+  /** Upload response */
+  upload_response: string;
+}
+
+/** Params of `market.saveProductPhotoBulk`. */
+export interface MarketSaveProductPhotoBulkParams {
+  /** Upload response */
+  upload_response: string;
+}
+
+/** Params of `market.search`. */
+export interface MarketSearchParams {
+  /** ID of an items owner community. */
+  owner_id: number;
+  album_id?: number;
+  /** Search query, for example "pink slippers". */
+  q?: string;
+  /** Minimum item price value. */
+  price_from?: number;
+  /** Maximum item price value. */
+  price_to?: number;
+  /**
+   * - `0`: default
+   * - `1`: date
+   * - `2`: price
+   * - `3`: relevance
+   */
+  sort?: 0 | 1 | 2 | 3;
+  /**
+   * '0' - do not use reverse order, '1' - use reverse order
+   * - `0`: normal
+   * - `1`: reverse
+   */
+  rev?: 0 | 1;
+  /** Offset needed to return a specific subset of results. */
+  offset?: number;
+  /** Number of items to return. */
+  count?: number;
+  /** '1' - to return additional fields: 'likes, can_comment, car_repost, photos'. By default: '0'. */
+  extended?: boolean;
+  status?: readonly number[];
+  /** Add variants to response if exist */
+  need_variants?: boolean;
+}
+
+/** `market.search` params that select the Extended response. */
+export interface MarketSearchExtendedParams extends MarketSearchParams {
+  extended: true;
+}
+
+/** `market.search` params that select none of the variant responses. */
+export interface MarketSearchPlainParams extends MarketSearchParams {
+  extended?: false;
+}
+
+/** Params of `market.searchItems`. */
+export interface MarketSearchItemsParams {
+  q: string;
+  offset?: number;
+  count?: number;
+  category_id?: number;
+  price_from?: number;
+  price_to?: number;
+  /**
+   * - `1`: date
+   * - `2`: price
+   * - `3`: relevance
+   */
+  sort_by?: 1 | 2 | 3;
+  sort_direction?: 0 | 1;
+  country?: number;
+  city?: number;
+}
+
+/** Params of `market.searchItemsBasic`. */
+export interface MarketSearchItemsBasicParams {
+  q: string;
+  offset?: number;
+  count?: number;
+  category_id?: number;
+  price_from?: number;
+  price_to?: number;
+  /**
+   * - `1`: date
+   * - `2`: price
+   * - `3`: relevance
+   */
+  sort_by?: 1 | 2 | 3;
+  sort_direction?: 0 | 1;
+  country?: number;
+  city?: number;
+  only_my_groups?: boolean;
+}
+
+/** Params of `market.ungroupItems`. */
+export interface MarketUngroupItemsParams {
+  /** Group id. */
+  group_id: number;
+  /** Items group id. */
+  item_group_id: number;
+}
 
 /** The `market.*` methods of the VK API. */
 export class MarketSection {

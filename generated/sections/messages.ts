@@ -2,83 +2,14 @@
 // Do not edit: change codegen/ or schema/overlays.json and run `npm run generate`.
 
 import type { CallOptions, MethodCaller } from '../../src/method-caller.js';
-import type {
-  MessagesAddChatUserParams,
-  MessagesAddChatUsersParams,
-  MessagesAllowMessagesFromGroupParams,
-  MessagesCreateChatParams,
-  MessagesDeleteChatPhotoParams,
-  MessagesDeleteConversationParams,
-  MessagesDeleteParams,
-  MessagesDeleteReactionParams,
-  MessagesDenyMessagesFromGroupParams,
-  MessagesEditChatParams,
-  MessagesEditParams,
-  MessagesGetByConversationMessageIdExtendedParams,
-  MessagesGetByConversationMessageIdParams,
-  MessagesGetByConversationMessageIdPlainParams,
-  MessagesGetByIdExtendedParams,
-  MessagesGetByIdParams,
-  MessagesGetByIdPlainParams,
-  MessagesGetChatChatIdsFieldsParams,
-  MessagesGetChatChatIdsParams,
-  MessagesGetChatFieldsParams,
-  MessagesGetChatParams,
-  MessagesGetChatPlainParams,
-  MessagesGetChatPreviewParams,
-  MessagesGetConversationMembersParams,
-  MessagesGetConversationsByIdExtendedParams,
-  MessagesGetConversationsByIdParams,
-  MessagesGetConversationsByIdPlainParams,
-  MessagesGetConversationsParams,
-  MessagesGetHistoryAttachmentsParams,
-  MessagesGetHistoryExtendedParams,
-  MessagesGetHistoryParams,
-  MessagesGetHistoryPlainParams,
-  MessagesGetImportantMessagesExtendedParams,
-  MessagesGetImportantMessagesParams,
-  MessagesGetImportantMessagesPlainParams,
-  MessagesGetIntentUsersParams,
-  MessagesGetInviteLinkParams,
-  MessagesGetLastActivityParams,
-  MessagesGetLongPollHistoryParams,
-  MessagesGetLongPollServerParams,
-  MessagesGetMessagesReactionsParams,
-  MessagesGetReactedPeersParams,
-  MessagesGetReactionsAssetsParams,
-  MessagesIsMessagesFromGroupAllowedParams,
-  MessagesJoinChatByInviteLinkParams,
-  MessagesMarkAsAnsweredConversationParams,
-  MessagesMarkAsImportantConversationParams,
-  MessagesMarkAsImportantParams,
-  MessagesMarkAsReadParams,
-  MessagesMarkReactionsAsReadParams,
-  MessagesMuteChatMentionsParams,
-  MessagesPinParams,
-  MessagesRemoveChatUserParams,
-  MessagesRestoreParams,
-  MessagesSearchConversationsExtendedParams,
-  MessagesSearchConversationsParams,
-  MessagesSearchConversationsPlainParams,
-  MessagesSearchExtendedParams,
-  MessagesSearchParams,
-  MessagesSearchPlainParams,
-  MessagesSendMessageEventAnswerParams,
-  MessagesSendParams,
-  MessagesSendPlainParams,
-  MessagesSendReactionParams,
-  MessagesSendUserIdsParams,
-  MessagesSetActivityParams,
-  MessagesSetChatPhotoParams,
-  MessagesUnpinParams,
-} from '../params/messages.js';
-import type { BaseBoolResponse, BaseOkResponse } from '../responses/base.js';
+import type { BaseBoolResponse, BaseNameCase, BaseOkResponse, BaseUserGroupFields } from '../types/base.js';
 import type {
   MessagesAddChatUsersResponse,
   MessagesCreateChatWithPeerIdsResponse,
   MessagesDeleteChatPhotoResponse,
   MessagesDeleteConversationResponse,
   MessagesDeleteFullResponse,
+  MessagesForward,
   MessagesGetByConversationMessageIdExtendedResponse,
   MessagesGetByConversationMessageIdResponse,
   MessagesGetByIdExtendedResponse,
@@ -108,6 +39,7 @@ import type {
   MessagesGetReactionsAssetsResponse,
   MessagesIsMessagesFromGroupAllowedResponse,
   MessagesJoinChatByInviteLinkResponse,
+  MessagesKeyboard,
   MessagesMarkAsImportantDeprecatedResponse,
   MessagesPinResponse,
   MessagesSearchConversationsExtendedResponse,
@@ -117,7 +49,719 @@ import type {
   MessagesSendDeprecatedResponse,
   MessagesSendUserIdsResponse,
   MessagesSetChatPhotoResponse,
-} from '../responses/messages.js';
+} from '../types/messages.js';
+import type { UsersFields } from '../types/users.js';
+
+/** Params of `messages.addChatUser`. */
+export interface MessagesAddChatUserParams {
+  /** Chat ID. */
+  chat_id: number;
+  /** ID of the user to be added to the chat. */
+  user_id?: number;
+  visible_messages_count?: number;
+}
+
+/** Params of `messages.addChatUsers`. */
+export interface MessagesAddChatUsersParams {
+  chat_id?: number;
+  visible_messages_count?: number;
+}
+
+/** Params of `messages.allowMessagesFromGroup`. */
+export interface MessagesAllowMessagesFromGroupParams {
+  /** Group ID. */
+  group_id: number;
+  key?: string;
+}
+
+/** Params of `messages.createChat`. */
+export interface MessagesCreateChatParams {
+  /** IDs of the users to be added to the chat. */
+  user_ids?: readonly number[];
+  /** Chat title. */
+  title?: string;
+  group_id?: number;
+}
+
+/** Params of `messages.delete`. */
+export interface MessagesDeleteParams {
+  /** Message IDs. */
+  message_ids?: readonly number[];
+  /** '1' - to mark message as spam. */
+  spam?: boolean;
+  /** Reason for spam */
+  reason?: number;
+  /** Group ID (for group messages with user access token) */
+  group_id?: number;
+  /** '1' - delete message for for all. */
+  delete_for_all?: boolean;
+  /** Destination ID. "For user: 'User ID', e.g. '12345'. For chat: '2000000000' + 'chat_id', e.g. '2000000001'. For community: '- community ID', e.g. '-12345'. " */
+  peer_id?: number;
+  /** Conversation message IDs. */
+  cmids?: readonly number[];
+}
+
+/** Params of `messages.deleteChatPhoto`. */
+export interface MessagesDeleteChatPhotoParams {
+  /** Chat ID. */
+  chat_id: number;
+  group_id?: number;
+}
+
+/** Params of `messages.deleteConversation`. */
+export interface MessagesDeleteConversationParams {
+  /** User ID. To clear a chat history use 'chat_id' */
+  user_id?: number;
+  /** Destination ID. "For user: 'User ID', e.g. '12345'. For chat: '2000000000' + 'chat_id', e.g. '2000000001'. For community: '- community ID', e.g. '-12345'. " */
+  peer_id?: number;
+  /** Group ID (for group messages with user access token) */
+  group_id?: number;
+}
+
+/** Params of `messages.deleteReaction`. */
+export interface MessagesDeleteReactionParams {
+  peer_id: number;
+  cmid: number;
+}
+
+/** Params of `messages.denyMessagesFromGroup`. */
+export interface MessagesDenyMessagesFromGroupParams {
+  /** Group ID. */
+  group_id: number;
+}
+
+/** Params of `messages.edit`. */
+export interface MessagesEditParams {
+  /** Destination ID. "For user: 'User ID', e.g. '12345'. For chat: '2000000000' + 'chat_id', e.g. '2000000001'. For community: '- community ID', e.g. '-12345'. " */
+  peer_id: number;
+  /** (Required if 'attachments' is not set.) Text of the message. */
+  message?: string;
+  /** Geographical latitude of a check-in, in degrees (from -90 to 90). */
+  lat?: number;
+  /** Geographical longitude of a check-in, in degrees (from -180 to 180). */
+  long?: number;
+  /** (Required if 'message' is not set.) List of objects attached to the message, separated by commas, in the following format: "<owner_id>_<media_id>", '' - Type of media attachment: 'photo' - photo, 'video' - video, 'audio' - audio, 'doc' - document, 'wall' - wall post, '<owner_id>' - ID of the media attachment owner. '<media_id>' - media attachment ID. Example: "photo100172_166443618" */
+  attachment?: string;
+  /** '1' - to keep forwarded, messages. */
+  keep_forward_messages?: boolean;
+  /** '1' - to keep attached snippets. */
+  keep_snippets?: boolean;
+  /** Group ID (for group messages with user access token) */
+  group_id?: number;
+  dont_parse_links?: boolean;
+  disable_mentions?: boolean;
+  message_id?: number;
+  cmid?: number;
+  template?: string;
+  keyboard?: string;
+}
+
+/** Params of `messages.editChat`. */
+export interface MessagesEditChatParams {
+  /** Chat ID. */
+  chat_id: number;
+  /** New title of the chat. */
+  title?: string;
+}
+
+/** Params of `messages.getByConversationMessageId`. */
+export interface MessagesGetByConversationMessageIdParams {
+  /** Destination ID. "For user: 'User ID', e.g. '12345'. For chat: '2000000000' + 'chat_id', e.g. '2000000001'. For community: '- community ID', e.g. '-12345'. " */
+  peer_id: number;
+  /** Conversation message IDs. */
+  conversation_message_ids: readonly number[];
+  /** Information whether the response should be extended */
+  extended?: boolean;
+  /** Profile fields to return. */
+  fields?: readonly UsersFields[];
+  /** Group ID (for group messages with group access token) */
+  group_id?: number;
+}
+
+/** `messages.getByConversationMessageId` params that select the Extended response. */
+export interface MessagesGetByConversationMessageIdExtendedParams extends MessagesGetByConversationMessageIdParams {
+  extended: true;
+}
+
+/** `messages.getByConversationMessageId` params that select none of the variant responses. */
+export interface MessagesGetByConversationMessageIdPlainParams extends MessagesGetByConversationMessageIdParams {
+  extended?: false;
+}
+
+/** Params of `messages.getById`. */
+export interface MessagesGetByIdParams {
+  /** Message IDs. */
+  message_ids?: readonly number[];
+  /** Number of characters after which to truncate a previewed message. To preview the full message, specify '0'. "NOTE: Messages are not truncated by default. Messages are truncated by words." */
+  preview_length?: number;
+  /** Information whether the response should be extended */
+  extended?: boolean;
+  /** Profile fields to return. */
+  fields?: readonly UsersFields[];
+  /** Group ID (for group messages with group access token) */
+  group_id?: number;
+  cmids?: readonly number[];
+  peer_id?: number;
+}
+
+/** `messages.getById` params that select the Extended response. */
+export interface MessagesGetByIdExtendedParams extends MessagesGetByIdParams {
+  extended: true;
+}
+
+/** `messages.getById` params that select none of the variant responses. */
+export interface MessagesGetByIdPlainParams extends MessagesGetByIdParams {
+  extended?: false;
+}
+
+/** Params of `messages.getChat`. */
+export interface MessagesGetChatParams {
+  /** Chat ID. */
+  chat_id?: number;
+  /** Chat IDs. */
+  chat_ids?: readonly number[];
+  /** Profile fields to return. */
+  fields?: readonly UsersFields[];
+  /** Case for declension of user name and surname: 'nom' - nominative (default), 'gen' - genitive , 'dat' - dative, 'acc' - accusative , 'ins' - instrumental , 'abl' - prepositional */
+  name_case?: BaseNameCase;
+}
+
+/** `messages.getChat` params that select the ChatIdsFields response. */
+export interface MessagesGetChatChatIdsFieldsParams extends MessagesGetChatParams {
+  chat_ids: readonly number[];
+  fields: readonly [UsersFields, ...UsersFields[]];
+}
+
+/** `messages.getChat` params that select the Fields response. */
+export interface MessagesGetChatFieldsParams extends MessagesGetChatParams {
+  fields: readonly [UsersFields, ...UsersFields[]];
+}
+
+/** `messages.getChat` params that select the ChatIds response. */
+export interface MessagesGetChatChatIdsParams extends MessagesGetChatParams {
+  chat_ids: readonly number[];
+}
+
+/** `messages.getChat` params that select none of the variant responses. */
+export interface MessagesGetChatPlainParams extends MessagesGetChatParams {
+  chat_ids?: undefined;
+  fields?: readonly [];
+}
+
+/** Params of `messages.getChatPreview`. */
+export interface MessagesGetChatPreviewParams {
+  peer_id?: number;
+  /** Invitation link. */
+  link?: string;
+  /** Profile fields to return. */
+  fields?: readonly UsersFields[];
+}
+
+/** Params of `messages.getConversationMembers`. */
+export interface MessagesGetConversationMembersParams {
+  /** Peer ID. */
+  peer_id: number;
+  offset?: number;
+  count?: number;
+  /** Extended flag */
+  extended?: boolean;
+  /** Profile fields to return. */
+  fields?: readonly UsersFields[];
+  /** Group ID (for group messages with group access token) */
+  group_id?: number;
+  member_ids?: readonly number[];
+}
+
+/** Params of `messages.getConversations`. */
+export interface MessagesGetConversationsParams {
+  /** Offset needed to return a specific subset of conversations. */
+  offset?: number;
+  /** Number of conversations to return. */
+  count?: number;
+  /** Filter to apply: 'all' - all conversations, 'unread' - conversations with unread messages, 'important' - conversations, marked as important (only for community messages), 'unanswered' - conversations, marked as unanswered (only for community messages) */
+  filter?: 'all' | 'archive' | 'important' | 'sorted_chats' | 'unanswered' | 'unread';
+  /** '1' - return extra information about users and communities */
+  extended?: boolean;
+  /** ID of the message from what to return dialogs. */
+  start_message_id?: number;
+  /** Profile and communities fields to return. */
+  fields?: readonly BaseUserGroupFields[];
+  /** Group ID (for group messages with group access token) */
+  group_id?: number;
+}
+
+/** Params of `messages.getConversationsById`. */
+export interface MessagesGetConversationsByIdParams {
+  /** Destination IDs. "For user: 'User ID', e.g. '12345'. For chat: '2000000000' + 'chat_id', e.g. '2000000001'. For community: '- community ID', e.g. '-12345'. " */
+  peer_ids: readonly number[];
+  /** Return extended properties */
+  extended?: boolean;
+  /** Profile and communities fields to return. */
+  fields?: readonly BaseUserGroupFields[];
+  /** Group ID (for group messages with group access token) */
+  group_id?: number;
+}
+
+/** `messages.getConversationsById` params that select the Extended response. */
+export interface MessagesGetConversationsByIdExtendedParams extends MessagesGetConversationsByIdParams {
+  extended: true;
+}
+
+/** `messages.getConversationsById` params that select none of the variant responses. */
+export interface MessagesGetConversationsByIdPlainParams extends MessagesGetConversationsByIdParams {
+  extended?: false;
+}
+
+/** Params of `messages.getHistory`. */
+export interface MessagesGetHistoryParams {
+  /** Offset needed to return a specific subset of messages. */
+  offset?: number;
+  /** Number of messages to return. */
+  count?: number;
+  /** ID of the user whose message history you want to return. */
+  user_id?: number;
+  peer_id?: number;
+  /** Starting message ID from which to return history. */
+  start_message_id?: number;
+  /**
+   * Sort order: '1' - return messages in chronological order. '0' - return messages in reverse chronological order.
+   * - `1`: chronological
+   * - `0`: reverse chronological
+   */
+  rev?: 1 | 0;
+  /** Information whether the response should be extended */
+  extended?: boolean;
+  /** Profile fields to return. */
+  fields?: readonly UsersFields[];
+  /** Group ID (for group messages with group access token) */
+  group_id?: number;
+}
+
+/** `messages.getHistory` params that select the Extended response. */
+export interface MessagesGetHistoryExtendedParams extends MessagesGetHistoryParams {
+  extended: true;
+}
+
+/** `messages.getHistory` params that select none of the variant responses. */
+export interface MessagesGetHistoryPlainParams extends MessagesGetHistoryParams {
+  extended?: false;
+}
+
+/** Params of `messages.getHistoryAttachments`. */
+export interface MessagesGetHistoryAttachmentsParams {
+  attachment_types?: readonly (
+    | 'app_action_games'
+    | 'app_action_mini_apps'
+    | 'audio'
+    | 'audio_message'
+    | 'clip'
+    | 'doc'
+    | 'graffiti'
+    | 'link'
+    | 'market'
+    | 'photo'
+    | 'share'
+    | 'video'
+    | 'wall'
+  )[];
+  /** Group ID (for group messages with group access token) */
+  group_id?: number;
+  /** Peer ID. ", For group chat: '2000000000 + chat ID' , , For community: '-community ID'" */
+  peer_id?: number;
+  cmid?: number;
+  attachment_position?: number;
+  offset?: number;
+  /** Number of objects to return. */
+  count?: number;
+  extended?: boolean;
+  /** Additional profile [vk.com/dev/fields|fields] to return. */
+  fields?: readonly UsersFields[];
+  max_forwards_level?: number;
+  message_video?: boolean;
+  /** Type of media files to return: *'photo',, *'video',, *'audio',, *'doc',, *'link'.,*'market'.,*'wall'.,*'share' */
+  media_type?:
+    | 'app_action_games'
+    | 'app_action_mini_apps'
+    | 'audio'
+    | 'audio_message'
+    | 'clip'
+    | 'doc'
+    | 'graffiti'
+    | 'link'
+    | 'market'
+    | 'photo'
+    | 'share'
+    | 'video'
+    | 'wall';
+  /** Message ID to start return results from. */
+  start_from?: string;
+  preserve_order?: boolean;
+  /** '1' - to return photo sizes in a */
+  photo_sizes?: boolean;
+}
+
+/** Params of `messages.getImportantMessages`. */
+export interface MessagesGetImportantMessagesParams {
+  /** Amount of needed important messages. */
+  count?: number;
+  offset?: number;
+  start_message_id?: number;
+  /** Maximum length of messages body. */
+  preview_length?: number;
+  /** Actors fields to return. */
+  fields?: readonly BaseUserGroupFields[];
+  /** Return extended properties */
+  extended?: boolean;
+  /** Group ID (for group messages with group access token) */
+  group_id?: number;
+}
+
+/** `messages.getImportantMessages` params that select the Extended response. */
+export interface MessagesGetImportantMessagesExtendedParams extends MessagesGetImportantMessagesParams {
+  extended: true;
+}
+
+/** `messages.getImportantMessages` params that select none of the variant responses. */
+export interface MessagesGetImportantMessagesPlainParams extends MessagesGetImportantMessagesParams {
+  extended?: false;
+}
+
+/** Params of `messages.getIntentUsers`. */
+export interface MessagesGetIntentUsersParams {
+  intent: 'confirmed_notification' | 'non_promo_newsletter' | 'promo_newsletter';
+  subscribe_id?: number;
+  offset?: number;
+  count?: number;
+  extended?: boolean;
+  name_case?: BaseNameCase;
+  fields?: readonly string[];
+}
+
+/** Params of `messages.getInviteLink`. */
+export interface MessagesGetInviteLinkParams {
+  /** Destination ID. */
+  peer_id: number;
+  /** 1 - to generate new link (revoke previous), 0 - to return previous link. */
+  reset?: boolean;
+  /** Group ID */
+  group_id?: number;
+}
+
+/** Params of `messages.getLastActivity`. */
+export interface MessagesGetLastActivityParams {
+  /** User ID. */
+  user_id: number;
+}
+
+/** Params of `messages.getLongPollHistory`. */
+export interface MessagesGetLongPollHistoryParams {
+  /** Last value of the 'ts' parameter returned from the Long Poll server or by using [vk.com/dev/messages.getLongPollHistory|messages.getLongPollHistory] method. */
+  ts?: number;
+  /** Last value of 'pts' parameter returned from the Long Poll server or by using [vk.com/dev/messages.getLongPollHistory|messages.getLongPollHistory] method. */
+  pts?: number;
+  /** Number of characters after which to truncate a previewed message. To preview the full message, specify '0'. "NOTE: Messages are not truncated by default. Messages are truncated by words." */
+  preview_length?: number;
+  /** '1' - to return history with online users only. */
+  onlines?: boolean;
+  /** Additional profile [vk.com/dev/fields|fields] to return. */
+  fields?: readonly UsersFields[];
+  /** Maximum number of events to return. */
+  events_limit?: number;
+  /** Maximum number of messages to return. */
+  msgs_limit?: number;
+  /** Maximum ID of the message among existing ones in the local copy. Both messages received with API methods (for example, , ), and data received from a Long Poll server (events with code 4) are taken into account. */
+  max_msg_id?: number;
+  /** Group ID (for group messages with user access token) */
+  group_id?: number;
+  lp_version?: number;
+  last_n?: number;
+  credentials?: boolean;
+  extended?: boolean;
+}
+
+/** Params of `messages.getLongPollServer`. */
+export interface MessagesGetLongPollServerParams {
+  /** '1' - to return the 'pts' field, needed for the [vk.com/dev/messages.getLongPollHistory|messages.getLongPollHistory] method. */
+  need_pts?: boolean;
+  /** Group ID (for group messages with user access token) */
+  group_id?: number;
+  /** Long poll version */
+  lp_version?: number;
+}
+
+/** Params of `messages.getMessagesReactions`. */
+export interface MessagesGetMessagesReactionsParams {
+  peer_id: number;
+  cmids: readonly number[];
+}
+
+/** Params of `messages.getReactedPeers`. */
+export interface MessagesGetReactedPeersParams {
+  peer_id: number;
+  cmid: number;
+  reaction_id?: number;
+}
+
+/** Params of `messages.getReactionsAssets`. */
+export interface MessagesGetReactionsAssetsParams {
+  client_version?: number;
+}
+
+/** Params of `messages.isMessagesFromGroupAllowed`. */
+export interface MessagesIsMessagesFromGroupAllowedParams {
+  /** Group ID. */
+  group_id: number;
+  /** User ID. */
+  user_id: number;
+}
+
+/** Params of `messages.joinChatByInviteLink`. */
+export interface MessagesJoinChatByInviteLinkParams {
+  /** Invitation link. */
+  link: string;
+}
+
+/** Params of `messages.markAsAnsweredConversation`. */
+export interface MessagesMarkAsAnsweredConversationParams {
+  /** ID of conversation to mark as important. */
+  peer_id: number;
+  /** '1' - to mark as answered, '0' - to remove the mark */
+  answered?: boolean;
+  /** Group ID (for group messages with group access token) */
+  group_id?: number;
+}
+
+/** Params of `messages.markAsImportant`. */
+export interface MessagesMarkAsImportantParams {
+  /** IDs of messages to mark as important. */
+  message_ids?: readonly number[];
+  /** '1' - to add a star (mark as important), '0' - to remove the star */
+  important?: number;
+}
+
+/** Params of `messages.markAsImportantConversation`. */
+export interface MessagesMarkAsImportantConversationParams {
+  /** ID of conversation to mark as important. */
+  peer_id: number;
+  /** '1' - to add a star (mark as important), '0' - to remove the star */
+  important?: boolean;
+  /** Group ID (for group messages with group access token) */
+  group_id?: number;
+}
+
+/** Params of `messages.markAsRead`. */
+export interface MessagesMarkAsReadParams {
+  /** IDs of messages to mark as read. */
+  message_ids?: readonly number[];
+  /** Destination ID. "For user: 'User ID', e.g. '12345'. For chat: '2000000000' + 'chat_id', e.g. '2000000001'. For community: '- community ID', e.g. '-12345'. " */
+  peer_id?: number;
+  /** Message ID to start from. */
+  start_message_id?: number;
+  /** Group ID (for group messages with user access token) */
+  group_id?: number;
+  mark_conversation_as_read?: boolean;
+  up_to_cmid?: number;
+}
+
+/** Params of `messages.markReactionsAsRead`. */
+export interface MessagesMarkReactionsAsReadParams {
+  peer_id: number;
+  cmids?: readonly number[];
+}
+
+/** Params of `messages.muteChatMentions`. */
+export interface MessagesMuteChatMentionsParams {
+  /** Chat id */
+  peer_id: number;
+  mention_status: 'all' | 'allOnline' | 'none';
+}
+
+/** Params of `messages.pin`. */
+export interface MessagesPinParams {
+  /** Destination ID. "For user: 'User ID', e.g. '12345'. For chat: '2000000000' + 'Chat ID', e.g. '2000000001'. For community: '- Community ID', e.g. '-12345'. " */
+  peer_id: number;
+  /** Message ID */
+  message_id?: number;
+  /** Conversation message ID */
+  cmid?: number;
+}
+
+/** Params of `messages.removeChatUser`. */
+export interface MessagesRemoveChatUserParams {
+  /** Chat ID. */
+  chat_id: number;
+  /** ID of the user to be removed from the chat. */
+  user_id?: number;
+  member_id?: number;
+}
+
+/** Params of `messages.restore`. */
+export interface MessagesRestoreParams {
+  /** ID of a previously-deleted message to restore. */
+  message_id?: number;
+  /** Group ID (for group messages with user access token) */
+  group_id?: number;
+  cmid?: number;
+  /** Destination ID. */
+  peer_id?: number;
+}
+
+/** Params of `messages.search`. */
+export interface MessagesSearchParams {
+  /** Search query string. */
+  q?: string;
+  /** Destination ID. "For user: 'User ID', e.g. '12345'. For chat: '2000000000' + 'chat_id', e.g. '2000000001'. For community: '- community ID', e.g. '-12345'. " */
+  peer_id?: number;
+  /** Date to search message before in Unixtime. */
+  date?: number;
+  /** Number of characters after which to truncate a previewed message. To preview the full message, specify '0'. "NOTE: Messages are not truncated by default. Messages are truncated by words." */
+  preview_length?: number;
+  /** Offset needed to return a specific subset of messages. */
+  offset?: number;
+  /** Number of messages to return. */
+  count?: number;
+  extended?: boolean;
+  fields?: readonly string[];
+  /** Group ID (for group messages with group access token) */
+  group_id?: number;
+}
+
+/** `messages.search` params that select the Extended response. */
+export interface MessagesSearchExtendedParams extends MessagesSearchParams {
+  extended: true;
+}
+
+/** `messages.search` params that select none of the variant responses. */
+export interface MessagesSearchPlainParams extends MessagesSearchParams {
+  extended?: false;
+}
+
+/** Params of `messages.searchConversations`. */
+export interface MessagesSearchConversationsParams {
+  /** Search query string. */
+  q?: string;
+  /** Maximum number of results. */
+  count?: number;
+  /** '1' - return extra information about users and communities */
+  extended?: boolean;
+  /** Profile fields to return. */
+  fields?: readonly UsersFields[];
+  /** Group ID (for group messages with user access token) */
+  group_id?: number;
+}
+
+/** `messages.searchConversations` params that select the Extended response. */
+export interface MessagesSearchConversationsExtendedParams extends MessagesSearchConversationsParams {
+  extended: true;
+}
+
+/** `messages.searchConversations` params that select none of the variant responses. */
+export interface MessagesSearchConversationsPlainParams extends MessagesSearchConversationsParams {
+  extended?: false;
+}
+
+/** Params of `messages.send`. */
+export interface MessagesSendParams {
+  /** User ID (by default - current user). */
+  user_id?: number;
+  /** Unique identifier to avoid resending the message. */
+  random_id?: number;
+  /** Destination ID. "For user: 'User ID', e.g. '12345'. For chat: '2000000000' + 'chat_id', e.g. '2000000001'. For community: '- community ID', e.g. '-12345'. " */
+  peer_id?: number;
+  /** IDs of message recipients. (See peer_id) */
+  peer_ids?: readonly number[];
+  /** User's short address (for example, 'illarionov'). */
+  domain?: string;
+  /** ID of conversation the message will relate to. */
+  chat_id?: number;
+  /** (Required if 'attachments' is not set.) Text of the message. */
+  message?: string;
+  /** Geographical latitude of a check-in, in degrees (from -90 to 90). */
+  lat?: number;
+  /** Geographical longitude of a check-in, in degrees (from -180 to 180). */
+  long?: number;
+  /** (Required if 'message' is not set.) List of objects attached to the message, separated by commas, in the following format: "<owner_id>_<media_id>", '' - Type of media attachment: 'photo' - photo, 'video' - video, 'audio' - audio, 'doc' - document, 'wall' - wall post, '<owner_id>' - ID of the media attachment owner. '<media_id>' - media attachment ID. Example: "photo100172_166443618" */
+  attachment?: string;
+  reply_to?: number;
+  /** ID of forwarded messages, separated with a comma. Listed messages of the sender will be shown in the message body at the recipient's. Example: "123,431,544" */
+  forward_messages?: readonly number[];
+  /** JSON describing the forwarded message or reply */
+  forward?: MessagesForward | string;
+  /** Sticker id. */
+  sticker_id?: number;
+  /** Group ID (for group messages with group access token) */
+  group_id?: number;
+  keyboard?: MessagesKeyboard | string;
+  template?: string;
+  payload?: string;
+  /** JSON describing the content source in the message */
+  content_source?: string;
+  dont_parse_links?: boolean;
+  disable_mentions?: boolean;
+  intent?:
+    | 'account_update'
+    | 'bot_ad_invite'
+    | 'bot_ad_promo'
+    | 'confirmed_notification'
+    | 'customer_support'
+    | 'default'
+    | 'finance_notification'
+    | 'game_notification'
+    | 'moderated_newsletter'
+    | 'non_promo_newsletter'
+    | 'promo_newsletter'
+    | 'purchase_update';
+  subscribe_id?: number;
+}
+
+/** `messages.send` params that select the UserIds response. */
+export interface MessagesSendUserIdsParams extends MessagesSendParams {
+  peer_ids: readonly number[];
+}
+
+/** `messages.send` params that select none of the variant responses. */
+export interface MessagesSendPlainParams extends MessagesSendParams {
+  peer_ids?: undefined;
+}
+
+/** Params of `messages.sendMessageEventAnswer`. */
+export interface MessagesSendMessageEventAnswerParams {
+  event_id: string;
+  user_id: number;
+  peer_id: number;
+  event_data?: string;
+}
+
+/** Params of `messages.sendReaction`. */
+export interface MessagesSendReactionParams {
+  peer_id: number;
+  cmid: number;
+  reaction_id: number;
+}
+
+/** Params of `messages.setActivity`. */
+export interface MessagesSetActivityParams {
+  /** User ID. */
+  user_id?: number;
+  /** 'typing' - user has started to type. */
+  type?: 'audiomessage' | 'file' | 'photo' | 'typing' | 'video';
+  /** Destination ID. "For user: 'User ID', e.g. '12345'. For chat: '2000000000' + 'chat_id', e.g. '2000000001'. For community: '- community ID', e.g. '-12345'. " */
+  peer_id?: number;
+  /** Group ID (for group messages with group access token) */
+  group_id?: number;
+}
+
+/** Params of `messages.setChatPhoto`. */
+export interface MessagesSetChatPhotoParams {
+  /** Upload URL from the 'response' field returned by the [vk.com/dev/photos.getChatUploadServer|photos.getChatUploadServer] method upon successfully uploading an image. */
+  file: string;
+}
+
+/** Params of `messages.unpin`. */
+export interface MessagesUnpinParams {
+  peer_id: number;
+  group_id?: number;
+}
 
 /** The `messages.*` methods of the VK API. */
 export class MessagesSection {

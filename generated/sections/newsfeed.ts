@@ -2,31 +2,9 @@
 // Do not edit: change codegen/ or schema/overlays.json and run `npm run generate`.
 
 import type { CallOptions, MethodCaller } from '../../src/method-caller.js';
+import type { BaseBoolResponse, BaseNameCase, BaseOkResponse, BaseUserGroupFields } from '../types/base.js';
 import type {
-  NewsfeedAddBanParams,
-  NewsfeedDeleteBanParams,
-  NewsfeedDeleteListParams,
-  NewsfeedGetBannedExtendedParams,
-  NewsfeedGetBannedParams,
-  NewsfeedGetBannedPlainParams,
-  NewsfeedGetCommentsParams,
-  NewsfeedGetListsExtendedParams,
-  NewsfeedGetListsParams,
-  NewsfeedGetListsPlainParams,
-  NewsfeedGetMentionsParams,
-  NewsfeedGetParams,
-  NewsfeedGetRecommendedParams,
-  NewsfeedGetSuggestedSourcesParams,
-  NewsfeedIgnoreItemParams,
-  NewsfeedSaveListParams,
-  NewsfeedSearchExtendedParams,
-  NewsfeedSearchParams,
-  NewsfeedSearchPlainParams,
-  NewsfeedUnignoreItemParams,
-  NewsfeedUnsubscribeParams,
-} from '../params/newsfeed.js';
-import type { BaseBoolResponse, BaseOkResponse } from '../responses/base.js';
-import type {
+  NewsfeedCommentsFilters,
   NewsfeedGenericResponse,
   NewsfeedGetBannedExtendedResponse,
   NewsfeedGetBannedResponse,
@@ -36,12 +14,229 @@ import type {
   NewsfeedGetMentionsResponse,
   NewsfeedGetSuggestedSourcesResponse,
   NewsfeedIgnoreItemResponse,
+  NewsfeedIgnoreItemType,
+  NewsfeedNewsfeedItemType,
   NewsfeedSaveListResponse,
   NewsfeedSearchExtendedResponse,
   NewsfeedSearchExtendedStrictResponse,
   NewsfeedSearchResponse,
   NewsfeedSearchStrictResponse,
-} from '../responses/newsfeed.js';
+} from '../types/newsfeed.js';
+import type { UsersFields } from '../types/users.js';
+
+/** Params of `newsfeed.addBan`. */
+export interface NewsfeedAddBanParams {
+  user_ids?: readonly number[];
+  group_ids?: readonly number[];
+}
+
+/** Params of `newsfeed.deleteBan`. */
+export interface NewsfeedDeleteBanParams {
+  user_ids?: readonly number[];
+  group_ids?: readonly number[];
+}
+
+/** Params of `newsfeed.deleteList`. */
+export interface NewsfeedDeleteListParams {
+  list_id: number;
+}
+
+/** Params of `newsfeed.get`. */
+export interface NewsfeedGetParams {
+  /** Filters to apply: 'post' - new wall posts, 'photo' - new photos, 'photo_tag' - new photo tags, 'wall_photo' - new wall photos, 'friend' - new friends */
+  filters?: readonly NewsfeedNewsfeedItemType[];
+  /** '1' - to return news items from banned sources */
+  return_banned?: boolean;
+  /** Earliest timestamp (in Unix time) of a news item to return. By default, 24 hours ago. */
+  start_time?: number;
+  /** Latest timestamp (in Unix time) of a news item to return. By default, the current time. */
+  end_time?: number;
+  /** Maximum number of photos to return. By default, '5'. */
+  max_photos?: number;
+  /** Sources to obtain news from, separated by commas. User IDs can be specified in formats '' or 'u' , where '' is the user's friend ID. Community IDs can be specified in formats '-' or 'g' , where '' is the community ID. If the parameter is not set, all of the user's friends and communities are returned, except for banned sources, which can be obtained with the [vk.com/dev/newsfeed.getBanned|newsfeed.getBanned] method. */
+  source_ids?: string;
+  /** identifier required to get the next page of results. Value for this parameter is returned in 'next_from' field in a reply. */
+  start_from?: string;
+  /** Number of news items to return (default 50, maximum 100). For auto feed, you can use the 'new_offset' parameter returned by this method. */
+  count?: number;
+  /** Additional fields of [vk.com/dev/fields|profiles] and [vk.com/dev/fields_groups|communities] to return. */
+  fields?: readonly BaseUserGroupFields[];
+  section?: string;
+}
+
+/** Params of `newsfeed.getBanned`. */
+export interface NewsfeedGetBannedParams {
+  /** '1' - return extra information about users and communities */
+  extended?: boolean;
+  /** Profile fields to return. */
+  fields?: readonly UsersFields[];
+  /** Case for declension of user name and surname: 'nom' - nominative (default), 'gen' - genitive , 'dat' - dative, 'acc' - accusative , 'ins' - instrumental , 'abl' - prepositional */
+  name_case?: BaseNameCase;
+}
+
+/** `newsfeed.getBanned` params that select the Extended response. */
+export interface NewsfeedGetBannedExtendedParams extends NewsfeedGetBannedParams {
+  extended: true;
+}
+
+/** `newsfeed.getBanned` params that select none of the variant responses. */
+export interface NewsfeedGetBannedPlainParams extends NewsfeedGetBannedParams {
+  extended?: false;
+}
+
+/** Params of `newsfeed.getComments`. */
+export interface NewsfeedGetCommentsParams {
+  /** Number of comments to return. For auto feed, you can use the 'new_offset' parameter returned by this method. */
+  count?: number;
+  /** Filters to apply: 'post' - new comments on wall posts, 'photo' - new comments on photos, 'video' - new comments on videos, 'topic' - new comments on discussions, 'note' - new comments on notes, */
+  filters?: readonly NewsfeedCommentsFilters[];
+  /** Object ID, comments on repost of which shall be returned, e.g. 'wall1_45486'. (If the parameter is set, the 'filters' parameter is optional.), */
+  reposts?: string;
+  /** Earliest timestamp (in Unix time) of a comment to return. By default, 24 hours ago. */
+  start_time?: number;
+  /** Latest timestamp (in Unix time) of a comment to return. By default, the current time. */
+  end_time?: number;
+  last_comments_count?: number;
+  /** Identificator needed to return the next page with results. Value for this parameter returns in 'next_from' field. */
+  start_from?: string;
+  /** Additional fields of [vk.com/dev/fields|profiles] and [vk.com/dev/fields_groups|communities] to return. */
+  fields?: readonly BaseUserGroupFields[];
+}
+
+/** Params of `newsfeed.getLists`. */
+export interface NewsfeedGetListsParams {
+  /** numeric list identifiers. */
+  list_ids?: readonly number[];
+  /** Return additional list info */
+  extended?: boolean;
+}
+
+/** `newsfeed.getLists` params that select the Extended response. */
+export interface NewsfeedGetListsExtendedParams extends NewsfeedGetListsParams {
+  extended: true;
+}
+
+/** `newsfeed.getLists` params that select none of the variant responses. */
+export interface NewsfeedGetListsPlainParams extends NewsfeedGetListsParams {
+  extended?: false;
+}
+
+/** Params of `newsfeed.getMentions`. */
+export interface NewsfeedGetMentionsParams {
+  /** Owner ID. */
+  owner_id?: number;
+  /** Earliest timestamp (in Unix time) of a post to return. By default, 24 hours ago. */
+  start_time?: number;
+  /** Latest timestamp (in Unix time) of a post to return. By default, the current time. */
+  end_time?: number;
+  /** Offset needed to return a specific subset of posts. */
+  offset?: number;
+  /** Number of posts to return. */
+  count?: number;
+}
+
+/** Params of `newsfeed.getRecommended`. */
+export interface NewsfeedGetRecommendedParams {
+  /** Earliest timestamp (in Unix time) of a news item to return. By default, 24 hours ago. */
+  start_time?: number;
+  /** Latest timestamp (in Unix time) of a news item to return. By default, the current time. */
+  end_time?: number;
+  /** Maximum number of photos to return. By default, '5'. */
+  max_photos?: number;
+  /** 'new_from' value obtained in previous call. */
+  start_from?: string;
+  /** Number of news items to return. */
+  count?: number;
+  /** Additional fields of [vk.com/dev/fields|profiles] and [vk.com/dev/fields_groups|communities] to return. */
+  fields?: readonly BaseUserGroupFields[];
+}
+
+/** Params of `newsfeed.getSuggestedSources`. */
+export interface NewsfeedGetSuggestedSourcesParams {
+  /** offset required to choose a particular subset of communities or users. */
+  offset?: number;
+  /** amount of communities or users to return. */
+  count?: number;
+  /** shuffle the returned list or not. */
+  shuffle?: boolean;
+  /** list of extra fields to be returned. See available fields for [vk.com/dev/fields|users] and [vk.com/dev/fields_groups|communities]. */
+  fields?: readonly BaseUserGroupFields[];
+}
+
+/** Params of `newsfeed.ignoreItem`. */
+export interface NewsfeedIgnoreItemParams {
+  /** Item type. Possible values: *'wall' - post on the wall,, *'tag' - tag on a photo,, *'profilephoto' - profile photo,, *'video' - video,, *'audio' - audio. */
+  type: NewsfeedIgnoreItemType;
+  /** Item owner's identifier (user or community), "Note that community id must be negative. 'owner_id=1' - user , 'owner_id=-1' - community " */
+  owner_id?: number;
+  /** Item identifier */
+  item_id?: number;
+}
+
+/** Params of `newsfeed.saveList`. */
+export interface NewsfeedSaveListParams {
+  /** numeric list identifier (if not sent, will be set automatically). */
+  list_id?: number;
+  /** list name. */
+  title: string;
+  /** users and communities identifiers to be added to the list. Community identifiers must be negative numbers. */
+  source_ids: readonly number[];
+  /** reposts display on and off ('1' is for off). */
+  no_reposts?: boolean;
+}
+
+/** Params of `newsfeed.search`. */
+export interface NewsfeedSearchParams {
+  /** Search query string (e.g., 'New Year'). */
+  q?: string;
+  /** '1' - to return additional information about the user or community that placed the post. */
+  extended?: boolean;
+  /** Number of posts to return. */
+  count?: number;
+  /** Geographical latitude point (in degrees, -90 to 90) within which to search. */
+  latitude?: number;
+  /** Geographical longitude point (in degrees, -180 to 180) within which to search. */
+  longitude?: number;
+  /** Earliest timestamp (in Unix time) of a news item to return. By default, 24 hours ago. */
+  start_time?: number;
+  /** Latest timestamp (in Unix time) of a news item to return. By default, the current time. */
+  end_time?: number;
+  start_from?: string;
+  /** Additional fields of [vk.com/dev/fields|profiles] and [vk.com/dev/fields_groups|communities] to return. */
+  fields?: readonly BaseUserGroupFields[];
+}
+
+/** `newsfeed.search` params that select the Extended response. */
+export interface NewsfeedSearchExtendedParams extends NewsfeedSearchParams {
+  extended: true;
+}
+
+/** `newsfeed.search` params that select none of the variant responses. */
+export interface NewsfeedSearchPlainParams extends NewsfeedSearchParams {
+  extended?: false;
+}
+
+/** Params of `newsfeed.unignoreItem`. */
+export interface NewsfeedUnignoreItemParams {
+  /** Item type. Possible values: *'wall' - post on the wall,, *'tag' - tag on a photo,, *'profilephoto' - profile photo,, *'video' - video,, *'audio' - audio. */
+  type: NewsfeedIgnoreItemType;
+  /** Item owner's identifier (user or community), "Note that community id must be negative. 'owner_id=1' - user , 'owner_id=-1' - community " */
+  owner_id?: number;
+  /** Item identifier */
+  item_id?: number;
+  /** Track code of unignored item */
+  track_code?: string;
+}
+
+/** Params of `newsfeed.unsubscribe`. */
+export interface NewsfeedUnsubscribeParams {
+  /** Type of object from which to unsubscribe: 'note' - note, 'photo' - photo, 'post' - post on user wall or community wall, 'topic' - topic, 'video' - video */
+  type: 'clip' | 'market' | 'note' | 'photo' | 'post' | 'topic' | 'video';
+  /** Object owner ID. */
+  owner_id?: number;
+  /** Object ID. */
+  item_id: number;
+}
 
 /** The `newsfeed.*` methods of the VK API. */
 export class NewsfeedSection {

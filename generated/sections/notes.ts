@@ -2,26 +2,114 @@
 // Do not edit: change codegen/ or schema/overlays.json and run `npm run generate`.
 
 import type { CallOptions, MethodCaller } from '../../src/method-caller.js';
-import type {
-  NotesAddParams,
-  NotesCreateCommentParams,
-  NotesDeleteCommentParams,
-  NotesDeleteParams,
-  NotesEditCommentParams,
-  NotesEditParams,
-  NotesGetByIdParams,
-  NotesGetCommentsParams,
-  NotesGetParams,
-  NotesRestoreCommentParams,
-} from '../params/notes.js';
-import type { BaseOkResponse } from '../responses/base.js';
+import type { BaseOkResponse } from '../types/base.js';
 import type {
   NotesAddResponse,
   NotesCreateCommentResponse,
   NotesGetByIdResponse,
   NotesGetCommentsResponse,
   NotesGetResponse,
-} from '../responses/notes.js';
+} from '../types/notes.js';
+
+/** Params of `notes.add`. */
+export interface NotesAddParams {
+  /** Note title. */
+  title: string;
+  /** Note text. */
+  text: string;
+  privacy_view?: readonly string[];
+  privacy_comment?: readonly string[];
+}
+
+/** Params of `notes.createComment`. */
+export interface NotesCreateCommentParams {
+  /** Note ID. */
+  note_id: number;
+  /** Note owner ID. */
+  owner_id?: number;
+  /** ID of the user to whom the reply is addressed (if the comment is a reply to another comment). */
+  reply_to?: number;
+  /** Comment text. */
+  message: string;
+  guid?: string;
+}
+
+/** Params of `notes.delete`. */
+export interface NotesDeleteParams {
+  /** Note ID. */
+  note_id: number;
+}
+
+/** Params of `notes.deleteComment`. */
+export interface NotesDeleteCommentParams {
+  /** Comment ID. */
+  comment_id: number;
+  /** Note owner ID. */
+  owner_id?: number;
+}
+
+/** Params of `notes.edit`. */
+export interface NotesEditParams {
+  /** Note ID. */
+  note_id: number;
+  /** Note title. */
+  title: string;
+  /** Note text. */
+  text: string;
+  privacy_view?: readonly string[];
+  privacy_comment?: readonly string[];
+}
+
+/** Params of `notes.editComment`. */
+export interface NotesEditCommentParams {
+  /** Comment ID. */
+  comment_id: number;
+  /** Note owner ID. */
+  owner_id?: number;
+  /** New comment text. */
+  message: string;
+}
+
+/** Params of `notes.get`. */
+export interface NotesGetParams {
+  /** Note IDs. */
+  note_ids?: readonly number[];
+  /** Note owner ID. */
+  user_id?: number;
+  offset?: number;
+  /** Number of notes to return. */
+  count?: number;
+  sort?: 0 | 1;
+}
+
+/** Params of `notes.getById`. */
+export interface NotesGetByIdParams {
+  /** Note ID. */
+  note_id: number;
+  /** Note owner ID. */
+  owner_id?: number;
+  need_wiki?: boolean;
+}
+
+/** Params of `notes.getComments`. */
+export interface NotesGetCommentsParams {
+  /** Note ID. */
+  note_id: number;
+  /** Note owner ID. */
+  owner_id?: number;
+  sort?: 0 | 1;
+  offset?: number;
+  /** Number of comments to return. */
+  count?: number;
+}
+
+/** Params of `notes.restoreComment`. */
+export interface NotesRestoreCommentParams {
+  /** Comment ID. */
+  comment_id: number;
+  /** Note owner ID. */
+  owner_id?: number;
+}
 
 /** The `notes.*` methods of the VK API. */
 export class NotesSection {

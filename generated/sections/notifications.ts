@@ -2,13 +2,35 @@
 // Do not edit: change codegen/ or schema/overlays.json and run `npm run generate`.
 
 import type { CallOptions, MethodCaller } from '../../src/method-caller.js';
-import type {
-  NotificationsGetParams,
-  NotificationsMarkAsViewedParams,
-  NotificationsSendMessageParams,
-} from '../params/notifications.js';
-import type { BaseBoolResponse } from '../responses/base.js';
-import type { NotificationsGetResponse, NotificationsSendMessageResponse } from '../responses/notifications.js';
+import type { BaseBoolResponse } from '../types/base.js';
+import type { NotificationsGetResponse, NotificationsSendMessageResponse } from '../types/notifications.js';
+
+/** Params of `notifications.get`. */
+export interface NotificationsGetParams {
+  /** Number of notifications to return. */
+  count?: number;
+  start_from?: string;
+  /** Type of notifications to return: 'wall' - wall posts, 'mentions' - mentions in wall posts, comments, or topics, 'comments' - comments to wall posts, photos, and videos, 'likes' - likes, 'reposted' - wall posts that are copied from the current user's wall, 'followers' - new followers, 'friends' - accepted friend requests */
+  filters?: readonly ('wall' | 'mentions' | 'comments' | 'likes' | 'reposted' | 'followers' | 'friends')[];
+  /** Earliest timestamp (in Unix time) of a notification to return. By default, 24 hours ago. */
+  start_time?: number;
+  /** Latest timestamp (in Unix time) of a notification to return. By default, the current time. */
+  end_time?: number;
+}
+
+/** `notifications.markAsViewed` takes no params. */
+export type NotificationsMarkAsViewedParams = Record<string, never>;
+
+/** Params of `notifications.sendMessage`. */
+export interface NotificationsSendMessageParams {
+  user_ids: readonly number[];
+  message: string;
+  fragment?: string;
+  group_id?: number;
+  random_id?: number;
+  /** Type of sending (delivering) notifications: 'immediately' - push and bell notifications will be delivered as soon as possible, 'delayed' - push and bell notifications will be delivered in the most comfortable time for the user, 'delayed_push' - only push notifications will be delivered in the most comfortable time, while the bell notifications will be delivered as soon as possible */
+  sending_mode?: 'delayed' | 'delayed_push' | 'immediately' | 'without_push';
+}
 
 /** The `notifications.*` methods of the VK API. */
 export class NotificationsSection {

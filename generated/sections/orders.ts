@@ -2,16 +2,7 @@
 // Do not edit: change codegen/ or schema/overlays.json and run `npm run generate`.
 
 import type { CallOptions, MethodCaller } from '../../src/method-caller.js';
-import type {
-  OrdersCancelSubscriptionParams,
-  OrdersChangeStateParams,
-  OrdersGetAmountParams,
-  OrdersGetByIdParams,
-  OrdersGetParams,
-  OrdersGetUserSubscriptionByIdParams,
-  OrdersGetUserSubscriptionsParams,
-} from '../params/orders.js';
-import type { BaseBoolResponse } from '../responses/base.js';
+import type { BaseBoolResponse } from '../types/base.js';
 import type {
   OrdersChangeStateResponse,
   OrdersGetAmountResponse,
@@ -19,7 +10,62 @@ import type {
   OrdersGetResponse,
   OrdersGetUserSubscriptionByIdResponse,
   OrdersGetUserSubscriptionsResponse,
-} from '../responses/orders.js';
+} from '../types/orders.js';
+
+/** Params of `orders.cancelSubscription`. */
+export interface OrdersCancelSubscriptionParams {
+  user_id: number;
+  subscription_id: number;
+  pending_cancel?: boolean;
+}
+
+/** Params of `orders.changeState`. */
+export interface OrdersChangeStateParams {
+  /** order ID. */
+  order_id: number;
+  /** action to be done with the order. Available actions: *cancel - to cancel unconfirmed order. *charge - to confirm unconfirmed order. Applies only if processing of [vk.com/dev/payments_status|order_change_state] notification failed. *refund - to cancel confirmed order. */
+  action: 'cancel' | 'charge' | 'refund';
+  /** internal ID of the order in the application. */
+  app_order_id?: number;
+  /** if this parameter is set to 1, this method returns a list of test mode orders. By default - 0. */
+  test_mode?: boolean;
+}
+
+/** Params of `orders.get`. */
+export interface OrdersGetParams {
+  offset?: number;
+  /** number of returned orders. */
+  count?: number;
+  /** if this parameter is set to 1, this method returns a list of test mode orders. By default - 0. */
+  test_mode?: boolean;
+}
+
+/** Params of `orders.getAmount`. */
+export interface OrdersGetAmountParams {
+  user_id: number;
+  votes: readonly string[];
+}
+
+/** Params of `orders.getById`. */
+export interface OrdersGetByIdParams {
+  /** order ID. */
+  order_id?: number;
+  /** order IDs (when information about several orders is requested). */
+  order_ids?: readonly number[];
+  /** if this parameter is set to 1, this method returns a list of test mode orders. By default - 0. */
+  test_mode?: boolean;
+}
+
+/** Params of `orders.getUserSubscriptionById`. */
+export interface OrdersGetUserSubscriptionByIdParams {
+  user_id: number;
+  subscription_id: number;
+}
+
+/** Params of `orders.getUserSubscriptions`. */
+export interface OrdersGetUserSubscriptionsParams {
+  user_id: number;
+}
 
 /** The `orders.*` methods of the VK API. */
 export class OrdersSection {

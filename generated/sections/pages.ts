@@ -2,17 +2,7 @@
 // Do not edit: change codegen/ or schema/overlays.json and run `npm run generate`.
 
 import type { CallOptions, MethodCaller } from '../../src/method-caller.js';
-import type {
-  PagesClearCacheParams,
-  PagesGetHistoryParams,
-  PagesGetParams,
-  PagesGetTitlesParams,
-  PagesGetVersionParams,
-  PagesParseWikiParams,
-  PagesSaveAccessParams,
-  PagesSaveParams,
-} from '../params/pages.js';
-import type { BaseOkResponse } from '../responses/base.js';
+import type { BaseOkResponse } from '../types/base.js';
 import type {
   PagesGetHistoryResponse,
   PagesGetResponse,
@@ -21,7 +11,100 @@ import type {
   PagesParseWikiResponse,
   PagesSaveAccessResponse,
   PagesSaveResponse,
-} from '../responses/pages.js';
+} from '../types/pages.js';
+
+/** Params of `pages.clearCache`. */
+export interface PagesClearCacheParams {
+  /** Address of the page where you need to refesh the cached version */
+  url: string;
+}
+
+/** Params of `pages.get`. */
+export interface PagesGetParams {
+  /** Page owner ID. */
+  owner_id?: number;
+  /** Wiki page ID. */
+  page_id?: number;
+  /** '1' - to return information about a global wiki page */
+  global?: boolean;
+  /** '1' - resulting wiki page is a preview for the attached link */
+  site_preview?: boolean;
+  /** Wiki page title. */
+  title?: string;
+  need_source?: boolean;
+  /** '1' - to return the page as HTML, */
+  need_html?: boolean;
+}
+
+/** Params of `pages.getHistory`. */
+export interface PagesGetHistoryParams {
+  /** Wiki page ID. */
+  page_id: number;
+  /** ID of the community that owns the wiki page. */
+  group_id?: number;
+  user_id?: number;
+}
+
+/** Params of `pages.getTitles`. */
+export interface PagesGetTitlesParams {
+  /** ID of the community that owns the wiki page. */
+  group_id?: number;
+}
+
+/** Params of `pages.getVersion`. */
+export interface PagesGetVersionParams {
+  version_id: number;
+  /** ID of the community that owns the wiki page. */
+  group_id?: number;
+  user_id?: number;
+  /** '1' - to return the page as HTML */
+  need_html?: boolean;
+}
+
+/** Params of `pages.parseWiki`. */
+export interface PagesParseWikiParams {
+  /** Text of the wiki page. */
+  text: string;
+  /** ID of the group in the context of which this markup is interpreted. */
+  group_id?: number;
+}
+
+/** Params of `pages.save`. */
+export interface PagesSaveParams {
+  /** Text of the wiki page in wiki-format. */
+  text?: string;
+  /** Wiki page ID. The 'title' parameter can be passed instead of 'pid'. */
+  page_id?: number;
+  /** ID of the community that owns the wiki page. */
+  group_id?: number;
+  /** User ID */
+  user_id?: number;
+  /** Wiki page title. */
+  title?: string;
+}
+
+/** Params of `pages.saveAccess`. */
+export interface PagesSaveAccessParams {
+  /** Wiki page ID. */
+  page_id: number;
+  /** ID of the community that owns the wiki page. */
+  group_id?: number;
+  user_id?: number;
+  /**
+   * Who can view the wiki page: '1' - only community members, '2' - all users can view the page, '0' - only community managers
+   * - `0`: managers
+   * - `1`: members
+   * - `2`: all
+   */
+  view?: 0 | 1 | 2;
+  /**
+   * Who can edit the wiki page: '1' - only community members, '2' - all users can edit the page, '0' - only community managers
+   * - `0`: managers
+   * - `1`: members
+   * - `2`: all
+   */
+  edit?: 0 | 1 | 2;
+}
 
 /** The `pages.*` methods of the VK API. */
 export class PagesSection {

@@ -2,55 +2,7 @@
 // Do not edit: change codegen/ or schema/overlays.json and run `npm run generate`.
 
 import type { CallOptions, MethodCaller } from '../../src/method-caller.js';
-import type {
-  PhotosConfirmTagParams,
-  PhotosCopyParams,
-  PhotosCreateAlbumParams,
-  PhotosCreateCommentParams,
-  PhotosDeleteAlbumParams,
-  PhotosDeleteCommentParams,
-  PhotosDeleteParams,
-  PhotosEditAlbumParams,
-  PhotosEditCommentParams,
-  PhotosEditParams,
-  PhotosGetAlbumsCountParams,
-  PhotosGetAlbumsParams,
-  PhotosGetAllCommentsParams,
-  PhotosGetAllParams,
-  PhotosGetByIdParams,
-  PhotosGetChatUploadServerParams,
-  PhotosGetCommentsExtendedParams,
-  PhotosGetCommentsParams,
-  PhotosGetCommentsPlainParams,
-  PhotosGetMarketAlbumUploadServerParams,
-  PhotosGetMessagesUploadServerParams,
-  PhotosGetNewTagsParams,
-  PhotosGetOwnerCoverPhotoUploadServerParams,
-  PhotosGetOwnerPhotoUploadServerParams,
-  PhotosGetParams,
-  PhotosGetTagsParams,
-  PhotosGetUploadServerParams,
-  PhotosGetUserPhotosParams,
-  PhotosGetWallUploadServerParams,
-  PhotosMakeCoverParams,
-  PhotosMoveParams,
-  PhotosPutTagParams,
-  PhotosRemoveTagParams,
-  PhotosReorderAlbumsParams,
-  PhotosReorderPhotosParams,
-  PhotosReportCommentParams,
-  PhotosReportParams,
-  PhotosRestoreCommentParams,
-  PhotosRestoreParams,
-  PhotosSaveMarketAlbumPhotoParams,
-  PhotosSaveMessagesPhotoParams,
-  PhotosSaveOwnerCoverPhotoParams,
-  PhotosSaveOwnerPhotoParams,
-  PhotosSaveParams,
-  PhotosSaveWallPhotoParams,
-  PhotosSearchParams,
-} from '../params/photos.js';
-import type { BaseBoolResponse, BaseGetUploadServerResponse, BaseOkResponse } from '../responses/base.js';
+import type { BaseBoolResponse, BaseGetUploadServerResponse, BaseOkResponse } from '../types/base.js';
 import type {
   PhotosCopyResponse,
   PhotosCreateAlbumResponse,
@@ -77,7 +29,577 @@ import type {
   PhotosSaveResponse,
   PhotosSaveWallPhotoResponse,
   PhotosSearchResponse,
-} from '../responses/photos.js';
+} from '../types/photos.js';
+import type { UsersFields } from '../types/users.js';
+
+/** Params of `photos.confirmTag`. */
+export interface PhotosConfirmTagParams {
+  /** ID of the user or community that owns the photo. */
+  owner_id?: number;
+  /** Photo ID. */
+  photo_id: string;
+  /** Tag ID. */
+  tag_id: number;
+}
+
+/** Params of `photos.copy`. */
+export interface PhotosCopyParams {
+  /** photo's owner ID */
+  owner_id: number;
+  /** photo ID */
+  photo_id: number;
+  /** for private photos */
+  access_key?: string;
+}
+
+/** Params of `photos.createAlbum`. */
+export interface PhotosCreateAlbumParams {
+  /** Album title. */
+  title: string;
+  /** ID of the community in which the album will be created. */
+  group_id?: number;
+  /** Album description. */
+  description?: string;
+  privacy_view?: readonly string[];
+  privacy_comment?: readonly string[];
+  upload_by_admins_only?: boolean;
+  comments_disabled?: boolean;
+}
+
+/** Params of `photos.createComment`. */
+export interface PhotosCreateCommentParams {
+  /** ID of the user or community that owns the photo. */
+  owner_id?: number;
+  /** Photo ID. */
+  photo_id: number;
+  /** Comment text. */
+  message?: string;
+  /** (Required if 'message' is not set.) List of objects attached to the post, in the following format: "<owner_id>_<media_id>,<owner_id>_<media_id>", '' - Type of media attachment: 'photo' - photo, 'video' - video, 'audio' - audio, 'doc' - document, '<owner_id>' - Media attachment owner ID. '<media_id>' - Media attachment ID. Example: "photo100172_166443618,photo66748_265827614" */
+  attachments?: readonly string[];
+  /** '1' - to post a comment from the community */
+  from_group?: boolean;
+  reply_to_comment?: number;
+  sticker_id?: number;
+  access_key?: string;
+  guid?: string;
+}
+
+/** Params of `photos.delete`. */
+export interface PhotosDeleteParams {
+  /** ID of the user or community that owns the photo. */
+  owner_id?: number;
+  /** Photo ID. */
+  photo_id?: number;
+  photos?: readonly string[];
+}
+
+/** Params of `photos.deleteAlbum`. */
+export interface PhotosDeleteAlbumParams {
+  /** Album ID. */
+  album_id: number;
+  /** ID of the community that owns the album. */
+  group_id?: number;
+}
+
+/** Params of `photos.deleteComment`. */
+export interface PhotosDeleteCommentParams {
+  /** ID of the user or community that owns the photo. */
+  owner_id?: number;
+  /** Comment ID. */
+  comment_id: number;
+}
+
+/** Params of `photos.edit`. */
+export interface PhotosEditParams {
+  /** ID of the user or community that owns the photo. */
+  owner_id?: number;
+  /** Photo ID. */
+  photo_id: number;
+  /** New caption for the photo. If this parameter is not set, it is considered to be equal to an empty string. */
+  caption?: string;
+  latitude?: number;
+  longitude?: number;
+  place_str?: string;
+  foursquare_id?: string;
+  delete_place?: boolean;
+}
+
+/** Params of `photos.editAlbum`. */
+export interface PhotosEditAlbumParams {
+  /** ID of the photo album to be edited. */
+  album_id: number;
+  /** New album title. */
+  title?: string;
+  /** New album description. */
+  description?: string;
+  /** ID of the user or community that owns the album. */
+  owner_id?: number;
+  privacy_view?: readonly string[];
+  privacy_comment?: readonly string[];
+  upload_by_admins_only?: boolean;
+  comments_disabled?: boolean;
+}
+
+/** Params of `photos.editComment`. */
+export interface PhotosEditCommentParams {
+  /** ID of the user or community that owns the photo. */
+  owner_id?: number;
+  /** Comment ID. */
+  comment_id: number;
+  /** New text of the comment. */
+  message?: string;
+  /** (Required if 'message' is not set.) List of objects attached to the post, in the following format: "<owner_id>_<media_id>,<owner_id>_<media_id>", '' - Type of media attachment: 'photo' - photo, 'video' - video, 'audio' - audio, 'doc' - document, '<owner_id>' - Media attachment owner ID. '<media_id>' - Media attachment ID. Example: "photo100172_166443618,photo66748_265827614" */
+  attachments?: readonly string[];
+}
+
+/** Params of `photos.get`. */
+export interface PhotosGetParams {
+  /** ID of the user or community that owns the photos. Use a negative value to designate a community ID. */
+  owner_id?: number;
+  /** Photo album ID. To return information about photos from service albums, use the following string values: 'profile, wall, saved'. */
+  album_id?: string;
+  /** Photo IDs. */
+  photo_ids?: readonly string[];
+  /** Sort order: '1' - reverse chronological, '0' - chronological */
+  rev?: boolean;
+  /** '1' - to return additional 'likes', 'comments', and 'tags' fields, '0' - (default) */
+  extended?: boolean;
+  /** Type of feed obtained in 'feed' field of the method. */
+  feed_type?: string;
+  /** unixtime, that can be obtained with [vk.com/dev/newsfeed.get|newsfeed.get] method in date field to get all photos uploaded by the user on a specific day, or photos the user has been tagged on. Also, 'uid' parameter of the user the event happened with shall be specified. */
+  feed?: number;
+  /** '1' - to return photo sizes in a [vk.com/dev/photo_sizes|special format] */
+  photo_sizes?: boolean;
+  offset?: number;
+  count?: number;
+}
+
+/** Params of `photos.getAlbums`. */
+export interface PhotosGetAlbumsParams {
+  /** ID of the user or community that owns the albums. */
+  owner_id?: number;
+  /** Album IDs. */
+  album_ids?: readonly number[];
+  /** Offset needed to return a specific subset of albums. */
+  offset?: number;
+  /** Number of albums to return. */
+  count?: number;
+  /** '1' - to return system albums with negative IDs */
+  need_system?: boolean;
+  /** '1' - to return an additional 'thumb_src' field, '0' - (default) */
+  need_covers?: boolean;
+  /** '1' - to return photo sizes in a */
+  photo_sizes?: boolean;
+}
+
+/** Params of `photos.getAlbumsCount`. */
+export interface PhotosGetAlbumsCountParams {
+  /** User ID. */
+  user_id?: number;
+  /** Community ID. */
+  group_id?: number;
+  need_system?: boolean;
+}
+
+/** Params of `photos.getAll`. */
+export interface PhotosGetAllParams {
+  /** ID of a user or community that owns the photos. Use a negative value to designate a community ID. */
+  owner_id?: number;
+  /** '1' - to return detailed information about photos */
+  extended?: boolean;
+  /** Offset needed to return a specific subset of photos. By default, '0'. */
+  offset?: number;
+  /** Number of photos to return. */
+  count?: number;
+  /** '1' - to return image sizes in [vk.com/dev/photo_sizes|special format]. */
+  photo_sizes?: boolean;
+  /** '1' - to return photos only from standard albums, '0' - to return all photos including those in service albums, e.g., 'My wall photos' (default) */
+  no_service_albums?: boolean;
+  /** '1' - to show information about photos being hidden from the block above the wall. */
+  need_hidden?: boolean;
+  /** '1' - not to return photos being hidden from the block above the wall. Works only with owner_id>0, no_service_albums is ignored. */
+  skip_hidden?: boolean;
+}
+
+/** Params of `photos.getAllComments`. */
+export interface PhotosGetAllCommentsParams {
+  /** ID of the user or community that owns the album(s). */
+  owner_id?: number;
+  /** Album ID. If the parameter is not set, comments on all of the user's albums will be returned. */
+  album_id?: number;
+  /** '1' - to return an additional 'likes' field, '0' - (default) */
+  need_likes?: boolean;
+  /** Offset needed to return a specific subset of comments. By default, '0'. */
+  offset?: number;
+  /** Number of comments to return. By default, '20'. Maximum value, '100'. */
+  count?: number;
+}
+
+/** Params of `photos.getById`. */
+export interface PhotosGetByIdParams {
+  /** IDs separated with a comma, that are IDs of users who posted photos and IDs of photos themselves with an underscore character between such IDs. To get information about a photo in the group album, you shall specify group ID instead of user ID. Example: "1_129207899,6492_135055734, , -20629724_271945303" */
+  photos: readonly (
+    | string
+    | {
+        owner_id: number;
+        photo_id: number;
+        access_key?: string;
+      }
+  )[];
+  /** '1' - to return additional fields, '0' - (default) */
+  extended?: boolean;
+  /** '1' - to return photo sizes in a */
+  photo_sizes?: boolean;
+}
+
+/** Params of `photos.getChatUploadServer`. */
+export interface PhotosGetChatUploadServerParams {
+  /** ID of the chat for which you want to upload a cover photo. */
+  chat_id: number;
+  crop_x?: number;
+  crop_y?: number;
+  /** Width (in pixels) of the photo after cropping. */
+  crop_width?: number;
+}
+
+/** Params of `photos.getComments`. */
+export interface PhotosGetCommentsParams {
+  /** ID of the user or community that owns the photo. */
+  owner_id?: number;
+  /** Photo ID. */
+  photo_id: number;
+  /** '1' - to return an additional 'likes' field, '0' - (default) */
+  need_likes?: boolean;
+  start_comment_id?: number;
+  /** Offset needed to return a specific subset of comments. By default, '0'. */
+  offset?: number;
+  /** Number of comments to return. */
+  count?: number;
+  /**
+   * Sort order: 'asc' - old first, 'desc' - new first
+   * - `"asc"`: old first
+   * - `"desc"`: new first
+   */
+  sort?: 'asc' | 'desc';
+  access_key?: string;
+  extended?: boolean;
+  fields?: readonly UsersFields[];
+}
+
+/** `photos.getComments` params that select the Extended response. */
+export interface PhotosGetCommentsExtendedParams extends PhotosGetCommentsParams {
+  extended: true;
+}
+
+/** `photos.getComments` params that select none of the variant responses. */
+export interface PhotosGetCommentsPlainParams extends PhotosGetCommentsParams {
+  extended?: false;
+}
+
+/** Params of `photos.getMarketAlbumUploadServer`. */
+export interface PhotosGetMarketAlbumUploadServerParams {
+  /** Community ID. */
+  group_id: number;
+}
+
+/** Params of `photos.getMessagesUploadServer`. */
+export interface PhotosGetMessagesUploadServerParams {
+  /** Destination ID. "For user: 'User ID', e.g. '12345'. For chat: '2000000000' + 'Chat ID', e.g. '2000000001'. For community: '- Community ID', e.g. '-12345'. " */
+  peer_id?: number;
+}
+
+/** Params of `photos.getNewTags`. */
+export interface PhotosGetNewTagsParams {
+  /** Offset needed to return a specific subset of photos. */
+  offset?: number;
+  /** Number of photos to return. */
+  count?: number;
+}
+
+/** Params of `photos.getOwnerCoverPhotoUploadServer`. */
+export interface PhotosGetOwnerCoverPhotoUploadServerParams {
+  /** ID of community that owns the album (if the photo will be uploaded to a community album). */
+  group_id?: number;
+  /** X coordinate of the left-upper corner */
+  crop_x?: number;
+  /** Y coordinate of the left-upper corner */
+  crop_y?: number;
+  /** X coordinate of the right-bottom corner */
+  crop_x2?: number;
+  /** Y coordinate of the right-bottom corner */
+  crop_y2?: number;
+  is_video_cover?: boolean;
+}
+
+/** Params of `photos.getOwnerPhotoUploadServer`. */
+export interface PhotosGetOwnerPhotoUploadServerParams {
+  /** identifier of a community or current user. "Note that community id must be negative. 'owner_id=1' - user, 'owner_id=-1' - community, " */
+  owner_id?: number;
+}
+
+/** Params of `photos.getTags`. */
+export interface PhotosGetTagsParams {
+  /** ID of the user or community that owns the photo. */
+  owner_id?: number;
+  /** Photo ID. */
+  photo_id: number;
+  access_key?: string;
+}
+
+/** Params of `photos.getUploadServer`. */
+export interface PhotosGetUploadServerParams {
+  album_id?: number;
+  /** ID of community that owns the album (if the photo will be uploaded to a community album). */
+  group_id?: number;
+}
+
+/** Params of `photos.getUserPhotos`. */
+export interface PhotosGetUserPhotosParams {
+  /** User ID. */
+  user_id?: number;
+  /** Offset needed to return a specific subset of photos. By default, '0'. */
+  offset?: number;
+  /** Number of photos to return. Maximum value is 1000. */
+  count?: number;
+  /** '1' - to return an additional 'likes' field, '0' - (default) */
+  extended?: boolean;
+  /** Sort order: '1' - by date the tag was added in ascending order, '0' - by date the tag was added in descending order */
+  sort?: string;
+}
+
+/** Params of `photos.getWallUploadServer`. */
+export interface PhotosGetWallUploadServerParams {
+  /** ID of community to whose wall the photo will be uploaded. */
+  group_id?: number;
+}
+
+/** Params of `photos.makeCover`. */
+export interface PhotosMakeCoverParams {
+  /** ID of the user or community that owns the photo. */
+  owner_id?: number;
+  /** Photo ID. */
+  photo_id: number;
+  /** Album ID. */
+  album_id?: number;
+}
+
+/** Params of `photos.move`. */
+export interface PhotosMoveParams {
+  /** ID of the user or community that owns the photo. */
+  owner_id?: number;
+  /** ID of the album to which the photo will be moved. */
+  target_album_id: number;
+  photo_ids: readonly number[];
+}
+
+/** Params of `photos.putTag`. */
+export interface PhotosPutTagParams {
+  /** ID of the user or community that owns the photo. */
+  owner_id?: number;
+  /** Photo ID. */
+  photo_id: number;
+  /** ID of the user to be tagged. */
+  user_id: number;
+  /** Upper left-corner coordinate of the tagged area (as a percentage of the photo's width). */
+  x?: number;
+  /** Upper left-corner coordinate of the tagged area (as a percentage of the photo's height). */
+  y?: number;
+  /** Lower right-corner coordinate of the tagged area (as a percentage of the photo's width). */
+  x2?: number;
+  /** Lower right-corner coordinate of the tagged area (as a percentage of the photo's height). */
+  y2?: number;
+}
+
+/** Params of `photos.removeTag`. */
+export interface PhotosRemoveTagParams {
+  /** ID of the user or community that owns the photo. */
+  owner_id?: number;
+  /** Photo ID. */
+  photo_id: number;
+  /** Tag ID. */
+  tag_id: number;
+}
+
+/** Params of `photos.reorderAlbums`. */
+export interface PhotosReorderAlbumsParams {
+  /** ID of the user or community that owns the album. */
+  owner_id?: number;
+  /** Album ID. */
+  album_id: number;
+  /** ID of the album before which the album in question shall be placed. */
+  before?: number;
+  /** ID of the album after which the album in question shall be placed. */
+  after?: number;
+}
+
+/** Params of `photos.reorderPhotos`. */
+export interface PhotosReorderPhotosParams {
+  /** ID of the user or community that owns the photo. */
+  owner_id?: number;
+  /** Photo ID. */
+  photo_id: number;
+  /** ID of the photo before which the photo in question shall be placed. */
+  before?: number;
+  /** ID of the photo after which the photo in question shall be placed. */
+  after?: number;
+}
+
+/** Params of `photos.report`. */
+export interface PhotosReportParams {
+  /** ID of the user or community that owns the photo. */
+  owner_id: number;
+  /** Photo ID. */
+  photo_id: number;
+  /**
+   * Reason for the complaint: '0' - spam, '1' - child pornography, '2' - extremism, '3' - violence, '4' - drug propaganda, '5' - adult material, '6' - insult, abuse, '8' - suicide calls
+   * - `0`: spam
+   * - `1`: child pornography
+   * - `2`: extremism
+   * - `3`: violence
+   * - `4`: drug propaganda
+   * - `5`: adult material
+   * - `6`: insult abuse
+   * - `8`: suicide calls
+   */
+  reason?: 0 | 1 | 2 | 3 | 4 | 5 | 6 | 8;
+}
+
+/** Params of `photos.reportComment`. */
+export interface PhotosReportCommentParams {
+  /** ID of the user or community that owns the photo. */
+  owner_id: number;
+  /** ID of the comment being reported. */
+  comment_id: number;
+  /**
+   * Reason for the complaint: '0' - spam, '1' - child pornography, '2' - extremism, '3' - violence, '4' - drug propaganda, '5' - adult material, '6' - insult, abuse
+   * - `0`: spam
+   * - `1`: child pornography
+   * - `2`: extremism
+   * - `3`: violence
+   * - `4`: drug propaganda
+   * - `5`: adult material
+   * - `6`: insult abuse
+   */
+  reason?: 0 | 1 | 2 | 3 | 4 | 5 | 6;
+}
+
+/** Params of `photos.restore`. */
+export interface PhotosRestoreParams {
+  /** ID of the user or community that owns the photo. */
+  owner_id?: number;
+  /** Photo ID. */
+  photo_id: number;
+}
+
+/** Params of `photos.restoreComment`. */
+export interface PhotosRestoreCommentParams {
+  /** ID of the user or community that owns the photo. */
+  owner_id?: number;
+  /** ID of the deleted comment. */
+  comment_id: number;
+}
+
+/** Params of `photos.save`. */
+export interface PhotosSaveParams {
+  /** ID of the album to save photos to. */
+  album_id?: number;
+  /** ID of the community to save photos to. */
+  group_id?: number;
+  /** Parameter returned when photos are [vk.com/dev/upload_files|uploaded to server]. */
+  server?: number;
+  /** Parameter returned when photos are [vk.com/dev/upload_files|uploaded to server]. */
+  photos_list?: string;
+  /** Parameter returned when photos are [vk.com/dev/upload_files|uploaded to server]. */
+  hash?: string;
+  /** Geographical latitude, in degrees (from '-90' to '90'). */
+  latitude?: number;
+  /** Geographical longitude, in degrees (from '-180' to '180'). */
+  longitude?: number;
+  /** Text describing the photo. 2048 digits max. */
+  caption?: string;
+}
+
+/** Params of `photos.saveMarketAlbumPhoto`. */
+export interface PhotosSaveMarketAlbumPhotoParams {
+  /** Community ID. */
+  group_id: number;
+  /** Parameter returned when photos are [vk.com/dev/upload_files|uploaded to server]. */
+  photo: string;
+  /** Parameter returned when photos are [vk.com/dev/upload_files|uploaded to server]. */
+  server: number;
+  /** Parameter returned when photos are [vk.com/dev/upload_files|uploaded to server]. */
+  hash: string;
+}
+
+/** Params of `photos.saveMessagesPhoto`. */
+export interface PhotosSaveMessagesPhotoParams {
+  /** Parameter returned when the photo is [vk.com/dev/upload_files|uploaded to the server]. */
+  photo: string;
+  server?: number;
+  hash?: string;
+}
+
+/** Params of `photos.saveOwnerCoverPhoto`. */
+export interface PhotosSaveOwnerCoverPhotoParams {
+  crop_x?: number;
+  crop_height?: number;
+  crop_y?: number;
+  crop_width?: number;
+  response_json?: string;
+  /** Parameter returned when photos are [vk.com/dev/upload_files|uploaded to server]. */
+  hash?: string;
+  /** Parameter returned when photos are [vk.com/dev/upload_files|uploaded to server]. */
+  photo?: string;
+  is_video_cover?: boolean;
+}
+
+/** Params of `photos.saveOwnerPhoto`. */
+export interface PhotosSaveOwnerPhotoParams {
+  /** parameter returned after [vk.com/dev/upload_files|photo upload]. */
+  server?: string;
+  /** parameter returned after [vk.com/dev/upload_files|photo upload]. */
+  hash?: string;
+  /** parameter returned after [vk.com/dev/upload_files|photo upload]. */
+  photo?: string;
+}
+
+/** Params of `photos.saveWallPhoto`. */
+export interface PhotosSaveWallPhotoParams {
+  /** ID of the user on whose wall the photo will be saved. */
+  user_id?: number;
+  /** ID of community on whose wall the photo will be saved. */
+  group_id?: number;
+  /** Parameter returned when the the photo is [vk.com/dev/upload_files|uploaded to the server]. */
+  photo: string;
+  server?: number;
+  hash?: string;
+  /** Geographical latitude, in degrees (from '-90' to '90'). */
+  latitude?: number;
+  /** Geographical longitude, in degrees (from '-180' to '180'). */
+  longitude?: number;
+  /** Text describing the photo. 2048 digits max. */
+  caption?: string;
+}
+
+/** Params of `photos.search`. */
+export interface PhotosSearchParams {
+  /** Search query string. */
+  q?: string;
+  /** Geographical latitude, in degrees (from '-90' to '90'). */
+  lat?: number;
+  /** Geographical longitude, in degrees (from '-180' to '180'). */
+  long?: number;
+  start_time?: number;
+  end_time?: number;
+  /** Sort order: */
+  sort?: number;
+  /** Offset needed to return a specific subset of photos. */
+  offset?: number;
+  /** Number of photos to return. */
+  count?: number;
+  /** Radius of search in meters (works very approximately). Available values: '10', '100', '800', '6000', '50000'. */
+  radius?: number;
+}
 
 /** The `photos.*` methods of the VK API. */
 export class PhotosSection {

@@ -2,8 +2,14 @@
 // Do not edit: change codegen/ or schema/overlays.json and run `npm run generate`.
 
 import type { CallOptions, MethodCaller } from '../../src/method-caller.js';
-import type { PodcastsSearchPodcastParams } from '../params/podcasts.js';
-import type { PodcastsSearchPodcastResponse } from '../responses/podcasts.js';
+import type { PodcastsSearchPodcastResponse } from '../types/podcasts.js';
+
+/** Params of `podcasts.searchPodcast`. */
+export interface PodcastsSearchPodcastParams {
+  search_string: string;
+  offset?: number;
+  count?: number;
+}
 
 /** The `podcasts.*` methods of the VK API. */
 export class PodcastsSection {

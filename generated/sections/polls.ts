@@ -2,20 +2,7 @@
 // Do not edit: change codegen/ or schema/overlays.json and run `npm run generate`.
 
 import type { CallOptions, MethodCaller } from '../../src/method-caller.js';
-import type {
-  PollsAddVoteParams,
-  PollsCreateParams,
-  PollsDeleteVoteParams,
-  PollsEditParams,
-  PollsGetBackgroundsParams,
-  PollsGetByIdParams,
-  PollsGetPhotoUploadServerParams,
-  PollsGetVotersFieldsParams,
-  PollsGetVotersParams,
-  PollsGetVotersPlainParams,
-  PollsSavePhotoParams,
-} from '../params/polls.js';
-import type { BaseBoolResponse, BaseGetUploadServerResponse, BaseOkResponse } from '../responses/base.js';
+import type { BaseBoolResponse, BaseGetUploadServerResponse, BaseNameCase, BaseOkResponse } from '../types/base.js';
 import type {
   PollsCreateResponse,
   PollsGetBackgroundsResponse,
@@ -23,7 +10,123 @@ import type {
   PollsGetVotersFieldsResponse,
   PollsGetVotersResponse,
   PollsSavePhotoResponse,
-} from '../responses/polls.js';
+} from '../types/polls.js';
+import type { UsersFields } from '../types/users.js';
+
+/** Params of `polls.addVote`. */
+export interface PollsAddVoteParams {
+  /** ID of the user or community that owns the poll. Use a negative value to designate a community ID. */
+  owner_id?: number;
+  /** Poll ID. */
+  poll_id: number;
+  answer_ids: readonly number[];
+  is_board?: boolean;
+}
+
+/** Params of `polls.create`. */
+export interface PollsCreateParams {
+  /** question text */
+  question?: string;
+  /** '1' - anonymous poll, participants list is hidden,, '0' - public poll, participants list is available,, Default value is '0'. */
+  is_anonymous?: boolean;
+  is_multiple?: boolean;
+  end_date?: number;
+  /** If a poll will be added to a communty it is required to send a negative group identifier. Current user by default. */
+  owner_id?: number;
+  app_id?: number;
+  /** available answers list, for example: " ["yes","no","maybe"]", There can be from 1 to 10 answers. */
+  add_answers?: string;
+  photo_id?: number;
+  background_id?: 1 | 2 | 3 | 4 | 6 | 8 | 9;
+  disable_unvote?: boolean;
+}
+
+/** Params of `polls.deleteVote`. */
+export interface PollsDeleteVoteParams {
+  /** ID of the user or community that owns the poll. Use a negative value to designate a community ID. */
+  owner_id?: number;
+  /** Poll ID. */
+  poll_id: number;
+  is_board?: boolean;
+}
+
+/** Params of `polls.edit`. */
+export interface PollsEditParams {
+  /** poll owner id */
+  owner_id?: number;
+  /** edited poll's id */
+  poll_id: number;
+  /** new question text */
+  question?: string;
+  /** answers list, for example: , "["yes","no","maybe"]" */
+  add_answers?: string;
+  /** object containing answers that need to be edited,, key - answer id, value - new answer text. Example: {"382967099":"option1", "382967103":"option2"}" */
+  edit_answers?: string;
+  /** list of answer ids to be deleted. For example: "[382967099, 382967103]" */
+  delete_answers?: string;
+  end_date?: number;
+  photo_id?: number;
+  background_id?: 0 | 1 | 2 | 3 | 4 | 6 | 8 | 9;
+}
+
+/** `polls.getBackgrounds` takes no params. */
+export type PollsGetBackgroundsParams = Record<string, never>;
+
+/** Params of `polls.getById`. */
+export interface PollsGetByIdParams {
+  /** ID of the user or community that owns the poll. Use a negative value to designate a community ID. */
+  owner_id?: number;
+  /** '1' - poll is in a board, '0' - poll is on a wall. '0' by default. */
+  is_board?: boolean;
+  /** Poll ID. */
+  poll_id: number;
+  extended?: boolean;
+  friends_count?: number;
+  fields?: readonly string[];
+  name_case?: BaseNameCase;
+}
+
+/** Params of `polls.getPhotoUploadServer`. */
+export interface PollsGetPhotoUploadServerParams {
+  owner_id?: number;
+}
+
+/** Params of `polls.getVoters`. */
+export interface PollsGetVotersParams {
+  /** ID of the user or community that owns the poll. Use a negative value to designate a community ID. */
+  owner_id?: number;
+  /** Poll ID. */
+  poll_id: number;
+  /** Answer IDs. */
+  answer_ids: readonly number[];
+  is_board?: boolean;
+  /** '1' - to return only current user's friends, '0' - to return all users (default), */
+  friends_only?: boolean;
+  /** Offset needed to return a specific subset of voters. '0' - (default) */
+  offset?: number;
+  /** Number of user IDs to return (if the 'friends_only' parameter is not set, maximum '1000', otherwise '10'). '100' - (default) */
+  count?: number;
+  /** Profile fields to return. Sample values: 'nickname', 'screen_name', 'sex', 'bdate (birthdate)', 'city', 'country', 'timezone', 'photo', 'photo_medium', 'photo_big', 'has_mobile', 'rate', 'contacts', 'education', 'online', 'counters'. */
+  fields?: readonly UsersFields[];
+  /** Case for declension of user name and surname: , 'nom' - nominative (default) , 'gen' - genitive , 'dat' - dative , 'acc' - accusative , 'ins' - instrumental , 'abl' - prepositional */
+  name_case?: BaseNameCase;
+}
+
+/** `polls.getVoters` params that select the Fields response. */
+export interface PollsGetVotersFieldsParams extends PollsGetVotersParams {
+  fields: readonly [UsersFields, ...UsersFields[]];
+}
+
+/** `polls.getVoters` params that select none of the variant responses. */
+export interface PollsGetVotersPlainParams extends PollsGetVotersParams {
+  fields?: readonly [];
+}
+
+/** Params of `polls.savePhoto`. */
+export interface PollsSavePhotoParams {
+  photo?: string;
+  hash?: string;
+}
 
 /** The `polls.*` methods of the VK API. */
 export class PollsSection {

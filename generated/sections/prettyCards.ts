@@ -3,21 +3,58 @@
 
 import type { CallOptions, MethodCaller } from '../../src/method-caller.js';
 import type {
-  PrettyCardsCreateParams,
-  PrettyCardsDeleteParams,
-  PrettyCardsEditParams,
-  PrettyCardsGetByIdParams,
-  PrettyCardsGetParams,
-  PrettyCardsGetUploadURLParams,
-} from '../params/prettyCards.js';
-import type {
   PrettyCardsCreateResponse,
   PrettyCardsDeleteResponse,
   PrettyCardsEditResponse,
   PrettyCardsGetByIdResponse,
   PrettyCardsGetResponse,
   PrettyCardsGetUploadURLResponse,
-} from '../responses/prettyCards.js';
+} from '../types/prettyCards.js';
+
+/** Params of `prettyCards.create`. */
+export interface PrettyCardsCreateParams {
+  owner_id: number;
+  photo: string;
+  title: string;
+  link: string;
+  price?: string;
+  price_old?: string;
+  button?: string;
+}
+
+/** Params of `prettyCards.delete`. */
+export interface PrettyCardsDeleteParams {
+  owner_id: number;
+  card_id: number;
+}
+
+/** Params of `prettyCards.edit`. */
+export interface PrettyCardsEditParams {
+  owner_id: number;
+  card_id: number;
+  photo?: string;
+  title?: string;
+  link?: string;
+  price?: string;
+  price_old?: string;
+  button?: string;
+}
+
+/** Params of `prettyCards.get`. */
+export interface PrettyCardsGetParams {
+  owner_id: number;
+  offset?: number;
+  count?: number;
+}
+
+/** Params of `prettyCards.getById`. */
+export interface PrettyCardsGetByIdParams {
+  owner_id: number;
+  card_ids: readonly number[];
+}
+
+/** `prettyCards.getUploadURL` takes no params. */
+export type PrettyCardsGetUploadURLParams = Record<string, never>;
 
 /** The `prettyCards.*` methods of the VK API. */
 export class PrettyCardsSection {

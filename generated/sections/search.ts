@@ -2,8 +2,20 @@
 // Do not edit: change codegen/ or schema/overlays.json and run `npm run generate`.
 
 import type { CallOptions, MethodCaller } from '../../src/method-caller.js';
-import type { SearchGetHintsParams } from '../params/search.js';
-import type { SearchGetHintsResponse } from '../responses/search.js';
+import type { SearchGetHintsResponse } from '../types/search.js';
+
+/** Params of `search.getHints`. */
+export interface SearchGetHintsParams {
+  /** Search query string. */
+  q?: string;
+  /** Offset for querying specific result subset */
+  offset?: number;
+  /** Maximum number of results to return. */
+  limit?: number;
+  filters?: readonly string[];
+  fields?: readonly string[];
+  search_global?: boolean;
+}
 
 /** The `search.*` methods of the VK API. */
 export class SearchSection {

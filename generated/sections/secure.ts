@@ -2,21 +2,7 @@
 // Do not edit: change codegen/ or schema/overlays.json and run `npm run generate`.
 
 import type { CallOptions, MethodCaller } from '../../src/method-caller.js';
-import type {
-  SecureAddAppEventParams,
-  SecureCheckTokenParams,
-  SecureGetAppBalanceParams,
-  SecureGetSMSHistoryParams,
-  SecureGetTransactionsHistoryParams,
-  SecureGetUserLevelParams,
-  SecureGiveEventStickerParams,
-  SecureSendNotificationParams,
-  SecureSendSMSNotificationParams,
-  SecureSetCounterArrayParams,
-  SecureSetCounterParams,
-  SecureSetCounterPlainParams,
-} from '../params/secure.js';
-import type { BaseBoolResponse, BaseOkResponse } from '../responses/base.js';
+import type { BaseBoolResponse, BaseOkResponse } from '../types/base.js';
 import type {
   SecureCheckTokenResponse,
   SecureGetAppBalanceResponse,
@@ -26,7 +12,97 @@ import type {
   SecureGiveEventStickerResponse,
   SecureSendNotificationResponse,
   SecureSetCounterArrayResponse,
-} from '../responses/secure.js';
+} from '../types/secure.js';
+
+/** Params of `secure.addAppEvent`. */
+export interface SecureAddAppEventParams {
+  /** ID of a user to save the data */
+  user_id?: number;
+  /** there are 2 default activities: , * 1 - level. Works similar to ,, * 2 - points, saves points amount, Any other value is for saving completed missions */
+  activity_id: number;
+  /** depends on activity_id: * 1 - number, current level number,, * 2 - number, current user's points amount, , Any other value is ignored */
+  value?: number;
+}
+
+/** Params of `secure.checkToken`. */
+export interface SecureCheckTokenParams {
+  /** client 'access_token' */
+  token?: string;
+  /** user 'ip address'. Note that user may access using the 'ipv6' address, in this case it is required to transmit the 'ipv6' address. If not transmitted, the address will not be checked. */
+  ip?: string;
+}
+
+/** `secure.getAppBalance` takes no params. */
+export type SecureGetAppBalanceParams = Record<string, never>;
+
+/** Params of `secure.getSMSHistory`. */
+export interface SecureGetSMSHistoryParams {
+  user_id?: number;
+  /** filter by start date. It is set as UNIX-time. */
+  date_from?: number;
+  /** filter by end date. It is set as UNIX-time. */
+  date_to?: number;
+  /** number of returned posts. By default - 1000. */
+  limit?: number;
+}
+
+/** Params of `secure.getTransactionsHistory`. */
+export interface SecureGetTransactionsHistoryParams {
+  type?: number;
+  uid_from?: number;
+  uid_to?: number;
+  date_from?: number;
+  date_to?: number;
+  limit?: number;
+}
+
+/** Params of `secure.getUserLevel`. */
+export interface SecureGetUserLevelParams {
+  user_ids: readonly number[];
+}
+
+/** Params of `secure.giveEventSticker`. */
+export interface SecureGiveEventStickerParams {
+  user_ids: readonly number[];
+  achievement_id: number;
+}
+
+/** Params of `secure.sendNotification`. */
+export interface SecureSendNotificationParams {
+  user_ids?: readonly number[];
+  user_id?: number;
+  /** notification text which should be sent in 'UTF-8' encoding ('254' characters maximum). */
+  message: string;
+  notification_id?: number;
+  promo_id?: number;
+}
+
+/** Params of `secure.sendSMSNotification`. */
+export interface SecureSendSMSNotificationParams {
+  /** ID of the user to whom SMS notification is sent. The user shall allow the application to send him/her notifications (, +1). */
+  user_id: number;
+  /** 'SMS' text to be sent in 'UTF-8' encoding. Only Latin letters and numbers are allowed. Maximum size is '160' characters. */
+  message: string;
+}
+
+/** Params of `secure.setCounter`. */
+export interface SecureSetCounterParams {
+  counters?: readonly string[];
+  user_id?: number;
+  /** counter value. */
+  counter?: number;
+  increment?: boolean;
+}
+
+/** `secure.setCounter` params that select the Array response. */
+export interface SecureSetCounterArrayParams extends SecureSetCounterParams {
+  counters: readonly string[];
+}
+
+/** `secure.setCounter` params that select none of the variant responses. */
+export interface SecureSetCounterPlainParams extends SecureSetCounterParams {
+  counters?: undefined;
+}
 
 /** The `secure.*` methods of the VK API. */
 export class SecureSection {

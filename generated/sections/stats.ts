@@ -2,9 +2,36 @@
 // Do not edit: change codegen/ or schema/overlays.json and run `npm run generate`.
 
 import type { CallOptions, MethodCaller } from '../../src/method-caller.js';
-import type { StatsGetParams, StatsGetPostReachParams, StatsTrackVisitorParams } from '../params/stats.js';
-import type { BaseOkResponse } from '../responses/base.js';
-import type { StatsGetPostReachResponse, StatsGetResponse } from '../responses/stats.js';
+import type { BaseOkResponse } from '../types/base.js';
+import type { StatsGetPostReachResponse, StatsGetResponse } from '../types/stats.js';
+
+/** Params of `stats.get`. */
+export interface StatsGetParams {
+  /** Community ID. */
+  group_id?: number;
+  /** Application ID. */
+  app_id?: number;
+  timestamp_from?: number;
+  timestamp_to?: number;
+  interval?: 'all' | 'day' | 'month' | 'week' | 'year';
+  intervals_count?: number;
+  filters?: readonly string[];
+  stats_groups?: readonly string[];
+  extended?: boolean;
+}
+
+/** Params of `stats.getPostReach`. */
+export interface StatsGetPostReachParams {
+  /** post owner community id. Specify with "-" sign. */
+  owner_id: number;
+  /** wall posts id */
+  post_ids: readonly number[];
+}
+
+/** Params of `stats.trackVisitor`. */
+export interface StatsTrackVisitorParams {
+  type?: 'activity' | 'close' | 'open';
+}
 
 /** The `stats.*` methods of the VK API. */
 export class StatsSection {

@@ -2,9 +2,23 @@
 // Do not edit: change codegen/ or schema/overlays.json and run `npm run generate`.
 
 import type { CallOptions, MethodCaller } from '../../src/method-caller.js';
-import type { StatusGetParams, StatusSetParams } from '../params/status.js';
-import type { BaseOkResponse } from '../responses/base.js';
-import type { StatusGetResponse } from '../responses/status.js';
+import type { BaseOkResponse } from '../types/base.js';
+import type { StatusGetResponse } from '../types/status.js';
+
+/** Params of `status.get`. */
+export interface StatusGetParams {
+  /** User ID or community ID. Use a negative value to designate a community ID. */
+  user_id?: number;
+  group_id?: number;
+}
+
+/** Params of `status.set`. */
+export interface StatusSetParams {
+  /** Text of the new status. */
+  text?: string;
+  /** Identifier of a community to set a status in. If left blank the status is set to current user. */
+  group_id?: number;
+}
 
 /** The `status.*` methods of the VK API. */
 export class StatusSection {

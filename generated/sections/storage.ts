@@ -2,9 +2,31 @@
 // Do not edit: change codegen/ or schema/overlays.json and run `npm run generate`.
 
 import type { CallOptions, MethodCaller } from '../../src/method-caller.js';
-import type { StorageGetKeysParams, StorageGetParams, StorageSetParams } from '../params/storage.js';
-import type { BaseOkResponse } from '../responses/base.js';
-import type { StorageGetKeysResponse, StorageGetResponse } from '../responses/storage.js';
+import type { BaseOkResponse } from '../types/base.js';
+import type { StorageGetKeysResponse, StorageGetResponse } from '../types/storage.js';
+
+/** Params of `storage.get`. */
+export interface StorageGetParams {
+  key?: string;
+  keys?: readonly string[];
+  user_id?: number;
+}
+
+/** Params of `storage.getKeys`. */
+export interface StorageGetKeysParams {
+  /** user id, whose variables names are returned if they were requested with a server method. */
+  user_id?: number;
+  offset?: number;
+  /** amount of variable names the info needs to be collected from. */
+  count?: number;
+}
+
+/** Params of `storage.set`. */
+export interface StorageSetParams {
+  key: string;
+  value?: string;
+  user_id?: number;
+}
 
 /** The `storage.*` methods of the VK API. */
 export class StorageSection {

@@ -2,19 +2,47 @@
 // Do not edit: change codegen/ or schema/overlays.json and run `npm run generate`.
 
 import type { CallOptions, MethodCaller } from '../../src/method-caller.js';
-import type {
-  StoreAddStickersToFavoriteParams,
-  StoreGetFavoriteStickersParams,
-  StoreGetProductsParams,
-  StoreGetStickersKeywordsParams,
-  StoreRemoveStickersFromFavoriteParams,
-} from '../params/store.js';
-import type { BaseOkResponse } from '../responses/base.js';
+import type { BaseOkResponse } from '../types/base.js';
 import type {
   StoreGetFavoriteStickersResponse,
   StoreGetProductsResponse,
   StoreGetStickersKeywordsResponse,
-} from '../responses/store.js';
+} from '../types/store.js';
+
+/** Params of `store.addStickersToFavorite`. */
+export interface StoreAddStickersToFavoriteParams {
+  /** Sticker IDs to be added */
+  sticker_ids: readonly number[];
+}
+
+/** `store.getFavoriteStickers` takes no params. */
+export type StoreGetFavoriteStickersParams = Record<string, never>;
+
+/** Params of `store.getProducts`. */
+export interface StoreGetProductsParams {
+  type?: string;
+  merchant?: string;
+  section?: string;
+  product_ids?: readonly number[];
+  filters?: readonly string[];
+  extended?: boolean;
+}
+
+/** Params of `store.getStickersKeywords`. */
+export interface StoreGetStickersKeywordsParams {
+  stickers_ids?: readonly number[];
+  products_ids?: readonly number[];
+  aliases?: boolean;
+  all_products?: boolean;
+  need_stickers?: boolean;
+  vmoji_promo?: boolean;
+}
+
+/** Params of `store.removeStickersFromFavorite`. */
+export interface StoreRemoveStickersFromFavoriteParams {
+  /** Sticker IDs to be removed */
+  sticker_ids: readonly number[];
+}
 
 /** The `store.*` methods of the VK API. */
 export class StoreSection {

@@ -2,28 +2,7 @@
 // Do not edit: change codegen/ or schema/overlays.json and run `npm run generate`.
 
 import type { CallOptions, MethodCaller } from '../../src/method-caller.js';
-import type {
-  StoriesBanOwnerParams,
-  StoriesDeleteParams,
-  StoriesGetBannedExtendedParams,
-  StoriesGetBannedParams,
-  StoriesGetBannedPlainParams,
-  StoriesGetByIdParams,
-  StoriesGetDetailedStatsParams,
-  StoriesGetParams,
-  StoriesGetPhotoUploadServerParams,
-  StoriesGetRepliesParams,
-  StoriesGetStatsParams,
-  StoriesGetVideoUploadServerParams,
-  StoriesGetViewersParams,
-  StoriesHideAllRepliesParams,
-  StoriesHideReplyParams,
-  StoriesSaveParams,
-  StoriesSearchParams,
-  StoriesSendInteractionParams,
-  StoriesUnbanOwnerParams,
-} from '../params/stories.js';
-import type { BaseOkResponse } from '../responses/base.js';
+import type { BaseOkResponse, BaseUserGroupFields } from '../types/base.js';
 import type {
   StoriesGetBannedExtendedResponse,
   StoriesGetBannedResponse,
@@ -35,7 +14,189 @@ import type {
   StoriesGetVideoUploadServerResponse,
   StoriesGetViewersExtendedV5115Response,
   StoriesSaveResponse,
-} from '../responses/stories.js';
+  StoriesUploadLinkText,
+  StoriesUploadResult,
+} from '../types/stories.js';
+
+/** Params of `stories.banOwner`. */
+export interface StoriesBanOwnerParams {
+  /** List of sources IDs */
+  owners_ids: readonly number[];
+}
+
+/** Params of `stories.delete`. */
+export interface StoriesDeleteParams {
+  /** Story owner's ID. Current user id is used by default. */
+  owner_id?: number;
+  /** Story ID. */
+  story_id?: number;
+  stories?: readonly string[];
+}
+
+/** Params of `stories.get`. */
+export interface StoriesGetParams {
+  /** Owner ID. */
+  owner_id?: number;
+  /** '1' - to return additional fields for users and communities. Default value is 0. */
+  extended?: boolean;
+  fields?: readonly BaseUserGroupFields[];
+}
+
+/** Params of `stories.getBanned`. */
+export interface StoriesGetBannedParams {
+  /** '1' - to return additional fields for users and communities. Default value is 0. */
+  extended?: boolean;
+  /** Additional fields to return */
+  fields?: readonly BaseUserGroupFields[];
+}
+
+/** `stories.getBanned` params that select the Extended response. */
+export interface StoriesGetBannedExtendedParams extends StoriesGetBannedParams {
+  extended: true;
+}
+
+/** `stories.getBanned` params that select none of the variant responses. */
+export interface StoriesGetBannedPlainParams extends StoriesGetBannedParams {
+  extended?: false;
+}
+
+/** Params of `stories.getById`. */
+export interface StoriesGetByIdParams {
+  /** Stories IDs separated by commas. Use format {owner_id}+'_'+{story_id}, for example, 12345_54331. */
+  stories: readonly string[];
+  /** '1' - to return additional fields for users and communities. Default value is 0. */
+  extended?: boolean;
+  /** Additional fields to return */
+  fields?: readonly BaseUserGroupFields[];
+}
+
+/** Params of `stories.getDetailedStats`. */
+export interface StoriesGetDetailedStatsParams {
+  owner_id: number;
+  story_id: number;
+}
+
+/** Params of `stories.getPhotoUploadServer`. */
+export interface StoriesGetPhotoUploadServerParams {
+  /** 1 - to add the story to friend's feed. */
+  add_to_news?: boolean;
+  /** List of users IDs who can see the story. */
+  user_ids?: readonly number[];
+  /** ID of the story to reply with the current. */
+  reply_to_story?: string;
+  /** Link text (for community's stories only). */
+  link_text?: StoriesUploadLinkText;
+  /** Link URL. Internal links on https://vk.com only. */
+  link_url?: string;
+  /** ID of the community to upload the story (should be verified or with the "fire" icon). */
+  group_id?: number;
+  clickable_stickers?: string;
+}
+
+/** Params of `stories.getReplies`. */
+export interface StoriesGetRepliesParams {
+  /** Story owner ID. */
+  owner_id: number;
+  /** Story ID. */
+  story_id: number;
+  /** Access key for the private object. */
+  access_key?: string;
+  /** '1' - to return additional fields for users and communities. Default value is 0. */
+  extended?: boolean;
+  /** Additional fields to return */
+  fields?: readonly BaseUserGroupFields[];
+}
+
+/** Params of `stories.getStats`. */
+export interface StoriesGetStatsParams {
+  /** Story owner ID. */
+  owner_id: number;
+  /** Story ID. */
+  story_id: number;
+}
+
+/** Params of `stories.getVideoUploadServer`. */
+export interface StoriesGetVideoUploadServerParams {
+  /** 1 - to add the story to friend's feed. */
+  add_to_news?: boolean;
+  /** List of users IDs who can see the story. */
+  user_ids?: readonly number[];
+  /** ID of the story to reply with the current. */
+  reply_to_story?: string;
+  /** Link text (for community's stories only). */
+  link_text?: StoriesUploadLinkText;
+  /** Link URL. Internal links on https://vk.com only. */
+  link_url?: string;
+  /** ID of the community to upload the story (should be verified or with the "fire" icon). */
+  group_id?: number;
+  clickable_stickers?: string;
+}
+
+/** Params of `stories.getViewers`. */
+export interface StoriesGetViewersParams {
+  /** Story owner ID. */
+  owner_id?: number;
+  /** Story ID. */
+  story_id: number;
+  /** Maximum number of results. */
+  count?: number;
+  /** Offset needed to return a specific subset of results. */
+  offset?: number;
+  /** '1' - to return detailed information about photos */
+  extended?: boolean;
+  fields?: readonly BaseUserGroupFields[];
+}
+
+/** Params of `stories.hideAllReplies`. */
+export interface StoriesHideAllRepliesParams {
+  /** ID of the user whose replies should be hidden. */
+  owner_id: number;
+  group_id?: number;
+}
+
+/** Params of `stories.hideReply`. */
+export interface StoriesHideReplyParams {
+  /** ID of the user whose replies should be hidden. */
+  owner_id: number;
+  /** Story ID. */
+  story_id: number;
+}
+
+/** Params of `stories.save`. */
+export interface StoriesSaveParams {
+  upload_results?: readonly string[];
+  upload_results_json?: readonly StoriesUploadResult[] | string;
+  extended?: boolean;
+  fields?: readonly BaseUserGroupFields[];
+}
+
+/** Params of `stories.search`. */
+export interface StoriesSearchParams {
+  q?: string;
+  place_id?: number;
+  latitude?: number;
+  longitude?: number;
+  radius?: number;
+  mentioned_id?: number;
+  count?: number;
+  extended?: boolean;
+  fields?: readonly BaseUserGroupFields[];
+}
+
+/** Params of `stories.sendInteraction`. */
+export interface StoriesSendInteractionParams {
+  access_key: string;
+  message?: string;
+  is_broadcast?: boolean;
+  is_anonymous?: boolean;
+  unseen_marker?: boolean;
+}
+
+/** Params of `stories.unbanOwner`. */
+export interface StoriesUnbanOwnerParams {
+  /** List of hidden sources to show stories from. */
+  owners_ids: readonly number[];
+}
 
 /** The `stories.*` methods of the VK API. */
 export class StoriesSection {

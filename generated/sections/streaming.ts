@@ -3,15 +3,26 @@
 
 import type { CallOptions, MethodCaller } from '../../src/method-caller.js';
 import type {
-  StreamingGetServerUrlParams,
-  StreamingGetStatsParams,
-  StreamingGetStemParams,
-} from '../params/streaming.js';
-import type {
   StreamingGetServerUrlResponse,
   StreamingGetStatsResponse,
   StreamingGetStemResponse,
-} from '../responses/streaming.js';
+} from '../types/streaming.js';
+
+/** `streaming.getServerUrl` takes no params. */
+export type StreamingGetServerUrlParams = Record<string, never>;
+
+/** Params of `streaming.getStats`. */
+export interface StreamingGetStatsParams {
+  type?: 'prepared' | 'received';
+  interval?: '1h' | '24h' | '5m';
+  start_time?: number;
+  end_time?: number;
+}
+
+/** Params of `streaming.getStem`. */
+export interface StreamingGetStemParams {
+  word: string;
+}
 
 /** The `streaming.*` methods of the VK API. */
 export class StreamingSection {

@@ -2,8 +2,13 @@
 // Do not edit: change codegen/ or schema/overlays.json and run `npm run generate`.
 
 import type { CallOptions, MethodCaller } from '../../src/method-caller.js';
-import type { TranslationsTranslateParams } from '../params/translations.js';
-import type { TranslationsTranslateResponse } from '../responses/translations.js';
+import type { TranslationsTranslateResponse } from '../types/translations.js';
+
+/** Params of `translations.translate`. */
+export interface TranslationsTranslateParams {
+  texts: readonly string[];
+  translation_language: string;
+}
 
 /** The `translations.*` methods of the VK API. */
 export class TranslationsSection {

@@ -2,26 +2,176 @@
 // Do not edit: change codegen/ or schema/overlays.json and run `npm run generate`.
 
 import type { CallOptions, MethodCaller } from '../../src/method-caller.js';
+import type { BaseNameCase, BaseOkResponse } from '../types/base.js';
 import type {
-  UsersGetFollowersFieldsParams,
-  UsersGetFollowersParams,
-  UsersGetFollowersPlainParams,
-  UsersGetParams,
-  UsersGetSubscriptionsExtendedParams,
-  UsersGetSubscriptionsParams,
-  UsersGetSubscriptionsPlainParams,
-  UsersReportParams,
-  UsersSearchParams,
-} from '../params/users.js';
-import type { BaseOkResponse } from '../responses/base.js';
-import type {
+  UsersFields,
   UsersGetFollowersFieldsResponse,
   UsersGetFollowersResponse,
   UsersGetResponse,
   UsersGetSubscriptionsExtendedResponse,
   UsersGetSubscriptionsResponse,
   UsersSearchResponse,
-} from '../responses/users.js';
+} from '../types/users.js';
+
+/** Params of `users.get`. */
+export interface UsersGetParams {
+  /** User IDs or screen names ('screen_name'). By default, current user ID. */
+  user_ids?: readonly (number | string)[];
+  /** Profile fields to return. Sample values: 'nickname', 'screen_name', 'sex', 'bdate' (birthdate), 'city', 'country', 'timezone', 'photo', 'photo_medium', 'photo_big', 'has_mobile', 'contacts', 'education', 'online', 'counters', 'relation', 'last_seen', 'activity', 'can_write_private_message', 'can_see_all_posts', 'can_post', 'universities', 'can_invite_to_chats' */
+  fields?: readonly UsersFields[];
+  /** Case for declension of user name and surname: 'nom' - nominative (default), 'gen' - genitive , 'dat' - dative, 'acc' - accusative , 'ins' - instrumental , 'abl' - prepositional */
+  name_case?: BaseNameCase;
+  from_group_id?: number;
+}
+
+/** Params of `users.getFollowers`. */
+export interface UsersGetFollowersParams {
+  /** User ID. */
+  user_id?: number;
+  /** Offset needed to return a specific subset of followers. */
+  offset?: number;
+  /** Number of followers to return. */
+  count?: number;
+  /** Profile fields to return. Sample values: 'nickname', 'screen_name', 'sex', 'bdate' (birthdate), 'city', 'country', 'timezone', 'photo', 'photo_medium', 'photo_big', 'has_mobile', 'rate', 'contacts', 'education', 'online'. */
+  fields?: readonly UsersFields[];
+  /** Case for declension of user name and surname: 'nom' - nominative (default), 'gen' - genitive , 'dat' - dative, 'acc' - accusative , 'ins' - instrumental , 'abl' - prepositional */
+  name_case?: BaseNameCase;
+}
+
+/** `users.getFollowers` params that select the Fields response. */
+export interface UsersGetFollowersFieldsParams extends UsersGetFollowersParams {
+  fields: readonly [UsersFields, ...UsersFields[]];
+}
+
+/** `users.getFollowers` params that select none of the variant responses. */
+export interface UsersGetFollowersPlainParams extends UsersGetFollowersParams {
+  fields?: readonly [];
+}
+
+/** Params of `users.getSubscriptions`. */
+export interface UsersGetSubscriptionsParams {
+  /** User ID. */
+  user_id?: number;
+  /** '1' - to return a combined list of users and communities, '0' - to return separate lists of users and communities (default) */
+  extended?: boolean;
+  /** Offset needed to return a specific subset of subscriptions. */
+  offset?: number;
+  /** Number of users and communities to return. */
+  count?: number;
+  fields?: readonly UsersFields[];
+}
+
+/** `users.getSubscriptions` params that select the Extended response. */
+export interface UsersGetSubscriptionsExtendedParams extends UsersGetSubscriptionsParams {
+  extended: true;
+}
+
+/** `users.getSubscriptions` params that select none of the variant responses. */
+export interface UsersGetSubscriptionsPlainParams extends UsersGetSubscriptionsParams {
+  extended?: false;
+}
+
+/** Params of `users.report`. */
+export interface UsersReportParams {
+  /** ID of the user about whom a complaint is being made. */
+  user_id: number;
+  /** Type of complaint: 'porn' - pornography, 'spam' - spamming, 'insult' - abusive behavior, 'advertisement' - disruptive advertisements */
+  type: 'advertisement' | 'advertisment' | 'fraud' | 'insult' | 'porn' | 'spam';
+  /** Comment describing the complaint. */
+  comment?: string;
+}
+
+/** Params of `users.search`. */
+export interface UsersSearchParams {
+  /** Search query string (e.g., 'Vasya Babich'). */
+  q?: string;
+  /**
+   * Sort order: '1' - by date registered, '0' - by rating
+   * - `0`: by rating
+   * - `1`: by date registered
+   */
+  sort?: 0 | 1;
+  /** Offset needed to return a specific subset of users. */
+  offset?: number;
+  /** Number of users to return. */
+  count?: number;
+  /** Profile fields to return. Sample values: 'nickname', 'screen_name', 'sex', 'bdate' (birthdate), 'city', 'country', 'timezone', 'photo', 'photo_medium', 'photo_big', 'has_mobile', 'rate', 'contacts', 'education', 'online', */
+  fields?: readonly UsersFields[];
+  /** City ID. */
+  city?: number;
+  /** City ID. Use parameter city instead */
+  city_id?: number;
+  /** Country ID. */
+  country?: number;
+  /** Country ID. Use parameter country instead */
+  country_id?: number;
+  /** City name in a string. */
+  hometown?: string;
+  /** ID of the country where the user graduated. */
+  university_country?: number;
+  /** ID of the institution of higher education. */
+  university?: number;
+  /** Year of graduation from an institution of higher education. */
+  university_year?: number;
+  /** Faculty ID. */
+  university_faculty?: number;
+  /** Chair ID. */
+  university_chair?: number;
+  /**
+   * '1' - female, '2' - male, '0' - any (default)
+   * - `0`: any
+   * - `1`: female
+   * - `2`: male
+   */
+  sex?: 0 | 1 | 2;
+  /**
+   * Relationship status: '0' - Not specified, '1' - Not married, '2' - In a relationship, '3' - Engaged, '4' - Married, '5' - It's complicated, '6' - Actively searching, '7' - In love, '8' - In a civil union
+   * - `0`: not specified
+   * - `1`: not married
+   * - `2`: relationship
+   * - `3`: engaged
+   * - `4`: married
+   * - `5`: complicated
+   * - `6`: actively searching
+   * - `7`: in love
+   * - `8`: civil union
+   */
+  status?: 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8;
+  /** Minimum age. */
+  age_from?: number;
+  /** Maximum age. */
+  age_to?: number;
+  /** Day of birth. */
+  birth_day?: number;
+  /** Month of birth. */
+  birth_month?: number;
+  /** Year of birth. */
+  birth_year?: number;
+  /** '1' - online only, '0' - all users */
+  online?: boolean;
+  /** '1' - with photo only, '0' - all users */
+  has_photo?: boolean;
+  /** ID of the country where users finished school. */
+  school_country?: number;
+  /** ID of the city where users finished school. */
+  school_city?: number;
+  school_class?: number;
+  /** ID of the school. */
+  school?: number;
+  /** School graduation year. */
+  school_year?: number;
+  /** Users' religious affiliation. */
+  religion?: string;
+  /** Name of the company where users work. */
+  company?: string;
+  /** Job position. */
+  position?: string;
+  /** ID of a community to search in communities. */
+  group_id?: number;
+  from_list?: readonly string[];
+  screen_ref?: string;
+  from_group_id?: number;
+}
 
 /** The `users.*` methods of the VK API. */
 export class UsersSection {

@@ -2,18 +2,7 @@
 // Do not edit: change codegen/ or schema/overlays.json and run `npm run generate`.
 
 import type { CallOptions, MethodCaller } from '../../src/method-caller.js';
-import type {
-  UtilsCheckLinkParams,
-  UtilsDeleteFromLastShortenedParams,
-  UtilsGetLastShortenedLinksParams,
-  UtilsGetLinkStatsExtendedParams,
-  UtilsGetLinkStatsParams,
-  UtilsGetLinkStatsPlainParams,
-  UtilsGetServerTimeParams,
-  UtilsGetShortLinkParams,
-  UtilsResolveScreenNameParams,
-} from '../params/utils.js';
-import type { BaseOkResponse } from '../responses/base.js';
+import type { BaseOkResponse } from '../types/base.js';
 import type {
   UtilsCheckLinkResponse,
   UtilsGetLastShortenedLinksResponse,
@@ -22,7 +11,70 @@ import type {
   UtilsGetServerTimeResponse,
   UtilsGetShortLinkResponse,
   UtilsResolveScreenNameResponse,
-} from '../responses/utils.js';
+} from '../types/utils.js';
+
+/** Params of `utils.checkLink`. */
+export interface UtilsCheckLinkParams {
+  /** Link to check (e.g., 'http://google.com'). */
+  url: string;
+}
+
+/** Params of `utils.deleteFromLastShortened`. */
+export interface UtilsDeleteFromLastShortenedParams {
+  /** Link key (characters after vk.cc/). */
+  key: string;
+}
+
+/** Params of `utils.getLastShortenedLinks`. */
+export interface UtilsGetLastShortenedLinksParams {
+  /** Number of links to return. */
+  count?: number;
+  /** Offset needed to return a specific subset of links. */
+  offset?: number;
+}
+
+/** Params of `utils.getLinkStats`. */
+export interface UtilsGetLinkStatsParams {
+  /** Link key (characters after vk.cc/). */
+  key: string;
+  /** Source of scope */
+  source?: 'vk_cc' | 'vk_link';
+  /** Access key for private link stats. */
+  access_key?: string;
+  /** Interval. */
+  interval?: 'day' | 'forever' | 'hour' | 'month' | 'week';
+  /** Number of intervals to return. */
+  intervals_count?: number;
+  /** 1 - to return extended stats data (sex, age, geo). 0 - to return views number only. */
+  extended?: boolean;
+}
+
+/** `utils.getLinkStats` params that select the Extended response. */
+export interface UtilsGetLinkStatsExtendedParams extends UtilsGetLinkStatsParams {
+  extended: true;
+}
+
+/** `utils.getLinkStats` params that select none of the variant responses. */
+export interface UtilsGetLinkStatsPlainParams extends UtilsGetLinkStatsParams {
+  extended?: false;
+}
+
+/** `utils.getServerTime` takes no params. */
+export type UtilsGetServerTimeParams = Record<string, never>;
+
+/** Params of `utils.getShortLink`. */
+export interface UtilsGetShortLinkParams {
+  /** URL to be shortened. */
+  url: string;
+  /** 1 - private stats, 0 - public stats. */
+  private?: boolean;
+}
+
+/** Params of `utils.resolveScreenName`. */
+export interface UtilsResolveScreenNameParams {
+  /** Screen name of the user, community (e.g., 'apiclub,' 'andrew', or 'rules_of_war'), or application. */
+  screen_name: string;
+}
 
 /** The `utils.*` methods of the VK API. */
 export class UtilsSection {

@@ -2,52 +2,7 @@
 // Do not edit: change codegen/ or schema/overlays.json and run `npm run generate`.
 
 import type { CallOptions, MethodCaller } from '../../src/method-caller.js';
-import type {
-  VideoAddAlbumParams,
-  VideoAddParams,
-  VideoAddToAlbumMultiParams,
-  VideoAddToAlbumParams,
-  VideoAddToAlbumPlainParams,
-  VideoCreateCommentParams,
-  VideoDeleteAlbumParams,
-  VideoDeleteCommentParams,
-  VideoDeleteParams,
-  VideoEditAlbumParams,
-  VideoEditCommentParams,
-  VideoEditParams,
-  VideoGetAlbumByIdParams,
-  VideoGetAlbumsByVideoExtendedParams,
-  VideoGetAlbumsByVideoParams,
-  VideoGetAlbumsByVideoPlainParams,
-  VideoGetAlbumsExtendedParams,
-  VideoGetAlbumsParams,
-  VideoGetAlbumsPlainParams,
-  VideoGetCommentsExtendedParams,
-  VideoGetCommentsParams,
-  VideoGetCommentsPlainParams,
-  VideoGetLongPollServerParams,
-  VideoGetParams,
-  VideoGetThumbUploadUrlParams,
-  VideoLiveGetCategoriesParams,
-  VideoRemoveFromAlbumMultiParams,
-  VideoRemoveFromAlbumParams,
-  VideoRemoveFromAlbumPlainParams,
-  VideoReorderAlbumsParams,
-  VideoReorderVideosParams,
-  VideoReportCommentParams,
-  VideoReportParams,
-  VideoRestoreCommentParams,
-  VideoRestoreParams,
-  VideoSaveParams,
-  VideoSaveUploadedThumbParams,
-  VideoSearchExtendedParams,
-  VideoSearchParams,
-  VideoSearchPlainParams,
-  VideoStartStreamingParams,
-  VideoStopStreamingParams,
-  VideoUnpinCommentParams,
-} from '../params/video.js';
-import type { BaseBoolResponse, BaseOkResponse } from '../responses/base.js';
+import type { BaseBoolResponse, BaseOkResponse } from '../types/base.js';
 import type {
   VideoAddAlbumResponse,
   VideoChangeVideoAlbumsResponse,
@@ -70,7 +25,450 @@ import type {
   VideoSearchResponse,
   VideoStartStreamingResponse,
   VideoStopStreamingResponse,
-} from '../responses/video.js';
+} from '../types/video.js';
+
+/** Params of `video.add`. */
+export interface VideoAddParams {
+  /** identifier of a user or community to add a video to. Use a negative value to designate a community ID. */
+  target_id?: number;
+  /** Video ID. */
+  video_id: number;
+  /** ID of the user or community that owns the video. Use a negative value to designate a community ID. */
+  owner_id: number;
+}
+
+/** Params of `video.addAlbum`. */
+export interface VideoAddAlbumParams {
+  /** Community ID (if the album will be created in a community). */
+  group_id?: number;
+  /** Album title. */
+  title?: string;
+  /** new access permissions for the album. Possible values: , *'0' - all users,, *'1' - friends only,, *'2' - friends and friends of friends,, *'3' - "only me". */
+  privacy?: readonly ('0' | '1' | '2' | '3')[];
+}
+
+/** Params of `video.addToAlbum`. */
+export interface VideoAddToAlbumParams {
+  target_id?: number;
+  album_id?: number;
+  album_ids?: readonly number[];
+  owner_id: number;
+  video_id: number;
+}
+
+/** `video.addToAlbum` params that select the Multi response. */
+export interface VideoAddToAlbumMultiParams extends VideoAddToAlbumParams {
+  album_ids: readonly number[];
+}
+
+/** `video.addToAlbum` params that select none of the variant responses. */
+export interface VideoAddToAlbumPlainParams extends VideoAddToAlbumParams {
+  album_ids?: undefined;
+}
+
+/** Params of `video.createComment`. */
+export interface VideoCreateCommentParams {
+  /** ID of the user or community that owns the video. */
+  owner_id?: number;
+  /** Video ID. */
+  video_id: number;
+  /** New comment text. */
+  message?: string;
+  /** List of objects attached to the comment, in the following format: "<owner_id>_<media_id>,<owner_id>_<media_id>", '' - Type of media attachment: 'photo' - photo, 'video' - video, 'audio' - audio, 'doc' - document, '<owner_id>' - ID of the media attachment owner. '<media_id>' - Media attachment ID. Example: "photo100172_166443618,photo66748_265827614" */
+  attachments?: readonly string[];
+  /** '1' - to post the comment from a community name (only if 'owner_id'<0) */
+  from_group?: boolean;
+  reply_to_comment?: number;
+  sticker_id?: number;
+  guid?: string;
+  track_code?: string;
+}
+
+/** Params of `video.delete`. */
+export interface VideoDeleteParams {
+  /** Video ID. */
+  video_id: number;
+  /** ID of the user or community that owns the video. */
+  owner_id?: number;
+  target_id?: number;
+}
+
+/** Params of `video.deleteAlbum`. */
+export interface VideoDeleteAlbumParams {
+  /** Community ID (if the album is owned by a community). */
+  group_id?: number;
+  /** Album ID. */
+  album_id: number;
+  owner_id?: number;
+}
+
+/** Params of `video.deleteComment`. */
+export interface VideoDeleteCommentParams {
+  /** ID of the user or community that owns the video. */
+  owner_id?: number;
+  /** ID of the comment to be deleted. */
+  comment_id: number;
+}
+
+/** Params of `video.edit`. */
+export interface VideoEditParams {
+  /** ID of the user or community that owns the video. */
+  owner_id?: number;
+  /** Video ID. */
+  video_id: number;
+  /** New video title. */
+  name?: string;
+  /** New video description. */
+  desc?: string;
+  /** Privacy settings in a [vk.com/dev/privacy_setting|special format]. Privacy setting is available for videos uploaded to own profile by user. */
+  privacy_view?: readonly string[];
+  /** Privacy settings for comments in a [vk.com/dev/privacy_setting|special format]. */
+  privacy_comment?: readonly string[];
+  /** Disable comments for the group video. */
+  no_comments?: boolean;
+  /** '1' - to repeat the playback of the video, '0' - to play the video once, */
+  repeat?: boolean;
+  ord_info?: string;
+}
+
+/** Params of `video.editAlbum`. */
+export interface VideoEditAlbumParams {
+  /** Community ID (if the album edited is owned by a community). */
+  group_id?: number;
+  /** Album ID. */
+  album_id: number;
+  /** New album title. */
+  title?: string;
+  /** new access permissions for the album. Possible values: , *'0' - all users,, *'1' - friends only,, *'2' - friends and friends of friends,, *'3' - "only me". */
+  privacy?: readonly ('0' | '1' | '2' | '3')[];
+  owner_id?: number;
+}
+
+/** Params of `video.editComment`. */
+export interface VideoEditCommentParams {
+  /** ID of the user or community that owns the video. */
+  owner_id?: number;
+  /** Comment ID. */
+  comment_id: number;
+  /** New comment text. */
+  message?: string;
+  /** List of objects attached to the comment, in the following format: "<owner_id>_<media_id>,<owner_id>_<media_id>", '' - Type of media attachment: 'photo' - photo, 'video' - video, 'audio' - audio, 'doc' - document, '<owner_id>' - ID of the media attachment owner. '<media_id>' - Media attachment ID. Example: "photo100172_166443618,photo66748_265827614" */
+  attachments?: readonly string[];
+}
+
+/** Params of `video.get`. */
+export interface VideoGetParams {
+  /** ID of the user or community that owns the video(s). */
+  owner_id?: number;
+  /** Video IDs, in the following format: "<owner_id>_<media_id>,<owner_id>_<media_id>", Use a negative value to designate a community ID. Example: "-4363_136089719,13245770_137352259" */
+  videos?: readonly string[];
+  /** ID of the album containing the video(s). */
+  album_id?: number;
+  /** Number of videos to return. */
+  count?: number;
+  /** Offset needed to return a specific subset of videos. */
+  offset?: number;
+  /** '1' - to return an extended response with additional fields */
+  extended?: boolean;
+  fields?: readonly string[];
+  /** Sort order: '0' - newest video first, '1' - oldest video first */
+  sort_album?: 0 | 1;
+}
+
+/** Params of `video.getAlbumById`. */
+export interface VideoGetAlbumByIdParams {
+  /** identifier of a user or community to add a video to. Use a negative value to designate a community ID. */
+  owner_id?: number;
+  /** Album ID. */
+  album_id: number;
+}
+
+/** Params of `video.getAlbums`. */
+export interface VideoGetAlbumsParams {
+  /** ID of the user or community that owns the video album(s). */
+  owner_id?: number;
+  /** Offset needed to return a specific subset of video albums. */
+  offset?: number;
+  /** Number of video albums to return. */
+  count?: number;
+  /** '1' - to return additional information about album privacy settings for the current user */
+  extended?: boolean;
+  need_system?: boolean;
+}
+
+/** `video.getAlbums` params that select the Extended response. */
+export interface VideoGetAlbumsExtendedParams extends VideoGetAlbumsParams {
+  extended: true;
+}
+
+/** `video.getAlbums` params that select none of the variant responses. */
+export interface VideoGetAlbumsPlainParams extends VideoGetAlbumsParams {
+  extended?: false;
+}
+
+/** Params of `video.getAlbumsByVideo`. */
+export interface VideoGetAlbumsByVideoParams {
+  target_id?: number;
+  owner_id: number;
+  video_id: number;
+  extended?: boolean;
+}
+
+/** `video.getAlbumsByVideo` params that select the Extended response. */
+export interface VideoGetAlbumsByVideoExtendedParams extends VideoGetAlbumsByVideoParams {
+  extended: true;
+}
+
+/** `video.getAlbumsByVideo` params that select none of the variant responses. */
+export interface VideoGetAlbumsByVideoPlainParams extends VideoGetAlbumsByVideoParams {
+  extended?: false;
+}
+
+/** Params of `video.getComments`. */
+export interface VideoGetCommentsParams {
+  /** ID of the user or community that owns the video. */
+  owner_id?: number;
+  /** Video ID. */
+  video_id: number;
+  /** '1' - to return an additional 'likes' field */
+  need_likes?: boolean;
+  start_comment_id?: number;
+  /** Offset needed to return a specific subset of comments. */
+  offset?: number;
+  /** Number of comments to return. */
+  count?: number;
+  /**
+   * Sort order: 'asc' - oldest comment first, 'desc' - newest comment first
+   * - `"asc"`: oldest comment first
+   * - `"desc"`: newest comment first
+   * - `"interest"`: most interesting comments first
+   */
+  sort?: 'asc' | 'desc' | 'interest';
+  extended?: boolean;
+  fields?: readonly string[];
+  comment_id?: number;
+  thread_items_count?: number;
+}
+
+/** `video.getComments` params that select the Extended response. */
+export interface VideoGetCommentsExtendedParams extends VideoGetCommentsParams {
+  extended: true;
+}
+
+/** `video.getComments` params that select none of the variant responses. */
+export interface VideoGetCommentsPlainParams extends VideoGetCommentsParams {
+  extended?: false;
+}
+
+/** Params of `video.getLongPollServer`. */
+export interface VideoGetLongPollServerParams {
+  owner_id?: number;
+  video_id: number;
+}
+
+/** Params of `video.getThumbUploadUrl`. */
+export interface VideoGetThumbUploadUrlParams {
+  owner_id: number;
+}
+
+/** `video.liveGetCategories` takes no params. */
+export type VideoLiveGetCategoriesParams = Record<string, never>;
+
+/** Params of `video.removeFromAlbum`. */
+export interface VideoRemoveFromAlbumParams {
+  target_id?: number;
+  album_id?: number;
+  album_ids?: readonly number[];
+  owner_id: number;
+  video_id: number;
+}
+
+/** `video.removeFromAlbum` params that select the Multi response. */
+export interface VideoRemoveFromAlbumMultiParams extends VideoRemoveFromAlbumParams {
+  album_ids: readonly number[];
+}
+
+/** `video.removeFromAlbum` params that select none of the variant responses. */
+export interface VideoRemoveFromAlbumPlainParams extends VideoRemoveFromAlbumParams {
+  album_ids?: undefined;
+}
+
+/** Params of `video.reorderAlbums`. */
+export interface VideoReorderAlbumsParams {
+  /** ID of the user or community that owns the albums.. */
+  owner_id?: number;
+  /** Album ID. */
+  album_id: number;
+  /** ID of the album before which the album in question shall be placed. */
+  before?: number;
+  /** ID of the album after which the album in question shall be placed. */
+  after?: number;
+}
+
+/** Params of `video.reorderVideos`. */
+export interface VideoReorderVideosParams {
+  /** ID of the user or community that owns the album with videos. */
+  target_id?: number;
+  /** ID of the video album. */
+  album_id?: number;
+  /** ID of the user or community that owns the video. */
+  owner_id: number;
+  /** ID of the video. */
+  video_id: number;
+  /** ID of the user or community that owns the video before which the video in question shall be placed. */
+  before_owner_id?: number;
+  /** ID of the video before which the video in question shall be placed. */
+  before_video_id?: number;
+  /** ID of the user or community that owns the video after which the photo in question shall be placed. */
+  after_owner_id?: number;
+  /** ID of the video after which the photo in question shall be placed. */
+  after_video_id?: number;
+}
+
+/** Params of `video.report`. */
+export interface VideoReportParams {
+  /** ID of the user or community that owns the video. */
+  owner_id: number;
+  /** Video ID. */
+  video_id: number;
+  /** Reason for the complaint: '0' - spam, '1' - child pornography, '2' - extremism, '3' - violence, '4' - drug propaganda, '5' - adult material, '6' - insult, abuse */
+  reason?: 0 | 1 | 2 | 4 | 5 | 6 | 8 | 9 | 10 | 11 | 12 | 13 | 15 | 27 | 41 | 42 | 43 | 101;
+  /** Comment describing the complaint. */
+  comment?: string;
+  /** (If the video was found in search results.) Search query string. */
+  search_query?: string;
+}
+
+/** Params of `video.reportComment`. */
+export interface VideoReportCommentParams {
+  /** ID of the user or community that owns the video. */
+  owner_id: number;
+  /** ID of the comment being reported. */
+  comment_id: number;
+  /** Reason for the complaint: , 0 - spam , 1 - child pornography , 2 - extremism , 3 - violence , 4 - drug propaganda , 5 - adult material , 6 - insult, abuse */
+  reason?: 0 | 1 | 2 | 4 | 5 | 6 | 8 | 9 | 10 | 11 | 12 | 13 | 15 | 27 | 41 | 42 | 43 | 101;
+}
+
+/** Params of `video.restore`. */
+export interface VideoRestoreParams {
+  /** Video ID. */
+  video_id: number;
+  /** ID of the user or community that owns the video. */
+  owner_id?: number;
+}
+
+/** Params of `video.restoreComment`. */
+export interface VideoRestoreCommentParams {
+  /** ID of the user or community that owns the video. */
+  owner_id?: number;
+  /** ID of the deleted comment. */
+  comment_id: number;
+}
+
+/** Params of `video.save`. */
+export interface VideoSaveParams {
+  /** Name of the video. */
+  name?: string;
+  /** Description of the video. */
+  description?: string;
+  /** '1' - to designate the video as private (send it via a private message), the video will not appear on the user's video list and will not be available by ID for other users, '0' - not to designate the video as private */
+  is_private?: boolean;
+  /** '1' - to post the saved video on a user's wall, '0' - not to post the saved video on a user's wall */
+  wallpost?: boolean;
+  /** URL for embedding the video from an external website. */
+  link?: string;
+  /** ID of the community in which the video will be saved. By default, the current user's page. */
+  group_id?: number;
+  /** ID of the album to which the saved video will be added. */
+  album_id?: number;
+  privacy_view?: readonly string[];
+  privacy_comment?: readonly string[];
+  no_comments?: boolean;
+  /** '1' - to repeat the playback of the video, '0' - to play the video once, */
+  repeat?: boolean;
+  compression?: boolean;
+  ord_info?: string;
+  auto_publish?: boolean;
+}
+
+/** Params of `video.saveUploadedThumb`. */
+export interface VideoSaveUploadedThumbParams {
+  owner_id: number;
+  thumb_json: string;
+  thumb_size?: string;
+  random_tag?: string;
+  /** Video ID. */
+  video_id?: number;
+  /** If flag passed uploaded thumb will automatically set to passed video. Work only with video_id. */
+  set_thumb?: boolean;
+}
+
+/** Params of `video.search`. */
+export interface VideoSearchParams {
+  /** Search query string (e.g., 'The Beatles'). */
+  q?: string;
+  /**
+   * Sort order: '1' - by duration, '2' - by relevance, '0' - by date added
+   * - `1`: duration
+   * - `2`: relevance
+   * - `0`: date added
+   */
+  sort?: 1 | 2 | 0;
+  /** If not null, only searches for high-definition videos. */
+  hd?: number;
+  /** '1' - to disable the Safe Search filter, '0' - to enable the Safe Search filter */
+  adult?: boolean;
+  live?: boolean;
+  /** Filters to apply: 'youtube' - return YouTube videos only, 'vimeo' - return Vimeo videos only, 'vk' - return VK videos only, 'short' - return short videos only, 'long' - return long videos only */
+  filters?: readonly ('long' | 'short' | 'vimeo' | 'vk' | 'youtube')[];
+  search_own?: boolean;
+  /** Offset needed to return a specific subset of videos. */
+  offset?: number;
+  longer?: number;
+  shorter?: number;
+  /** Number of videos to return. */
+  count?: number;
+  extended?: boolean;
+  owner_id?: number;
+  fields?: readonly string[];
+}
+
+/** `video.search` params that select the Extended response. */
+export interface VideoSearchExtendedParams extends VideoSearchParams {
+  extended: true;
+}
+
+/** `video.search` params that select none of the variant responses. */
+export interface VideoSearchPlainParams extends VideoSearchParams {
+  extended?: false;
+}
+
+/** Params of `video.startStreaming`. */
+export interface VideoStartStreamingParams {
+  video_id?: number;
+  name?: string;
+  description?: string;
+  wallpost?: boolean;
+  group_id?: number;
+  privacy_view?: readonly string[];
+  privacy_comment?: readonly string[];
+  no_comments?: boolean;
+  category_id?: number;
+  publish?: boolean;
+}
+
+/** Params of `video.stopStreaming`. */
+export interface VideoStopStreamingParams {
+  group_id?: number;
+  video_id?: number;
+}
+
+/** Params of `video.unpinComment`. */
+export interface VideoUnpinCommentParams {
+  /** ID of the user or community that owns the video. */
+  owner_id: number;
+  comment_id: number;
+}
 
 /** The `video.*` methods of the VK API. */
 export class VideoSection {

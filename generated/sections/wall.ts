@@ -2,44 +2,7 @@
 // Do not edit: change codegen/ or schema/overlays.json and run `npm run generate`.
 
 import type { CallOptions, MethodCaller } from '../../src/method-caller.js';
-import type {
-  WallCheckCopyrightLinkParams,
-  WallCloseCommentsParams,
-  WallCreateCommentParams,
-  WallDeleteCommentParams,
-  WallDeleteParams,
-  WallEditAdsStealthParams,
-  WallEditCommentParams,
-  WallEditParams,
-  WallGetByIdExtendedParams,
-  WallGetByIdParams,
-  WallGetByIdPlainParams,
-  WallGetCommentExtendedParams,
-  WallGetCommentParams,
-  WallGetCommentPlainParams,
-  WallGetCommentsExtendedParams,
-  WallGetCommentsParams,
-  WallGetCommentsPlainParams,
-  WallGetExtendedParams,
-  WallGetParams,
-  WallGetPlainParams,
-  WallGetRepostsParams,
-  WallOpenCommentsParams,
-  WallParseAttachedLinkParams,
-  WallPinParams,
-  WallPostAdsStealthParams,
-  WallPostParams,
-  WallReportCommentParams,
-  WallReportPostParams,
-  WallRepostParams,
-  WallRestoreCommentParams,
-  WallRestoreParams,
-  WallSearchExtendedParams,
-  WallSearchParams,
-  WallSearchPlainParams,
-  WallUnpinParams,
-} from '../params/wall.js';
-import type { BaseBoolResponse, BaseOkResponse } from '../responses/base.js';
+import type { BaseBoolResponse, BaseNameCase, BaseOkResponse, BaseUserGroupFields } from '../types/base.js';
 import type {
   WallCreateCommentResponse,
   WallEditResponse,
@@ -50,6 +13,7 @@ import type {
   WallGetCommentsExtendedResponse,
   WallGetCommentsResponse,
   WallGetExtendedResponse,
+  WallGetFilter,
   WallGetRepostsResponse,
   WallGetResponse,
   WallParseAttachedLinkResponse,
@@ -58,7 +22,456 @@ import type {
   WallRepostResponse,
   WallSearchExtendedResponse,
   WallSearchResponse,
-} from '../responses/wall.js';
+} from '../types/wall.js';
+
+/** Params of `wall.checkCopyrightLink`. */
+export interface WallCheckCopyrightLinkParams {
+  link: string;
+}
+
+/** Params of `wall.closeComments`. */
+export interface WallCloseCommentsParams {
+  owner_id: number;
+  post_id: number;
+}
+
+/** Params of `wall.createComment`. */
+export interface WallCreateCommentParams {
+  /** User ID or community ID. Use a negative value to designate a community ID. */
+  owner_id?: number;
+  /** Post ID. */
+  post_id: number;
+  /** Group ID. */
+  from_group?: number;
+  /** (Required if 'attachments' is not set.) Text of the comment. */
+  message?: string;
+  /** ID of comment to reply. */
+  reply_to_comment?: number;
+  /** (Required if 'message' is not set.) List of media objects attached to the comment, in the following format: "<owner_id>_<media_id>,<owner_id>_<media_id>", '' - Type of media ojbect: 'photo' - photo, 'video' - video, 'audio' - audio, 'doc' - document, '<owner_id>' - ID of the media owner. '<media_id>' - Media ID. For example: "photo100172_166443618,photo66748_265827614" */
+  attachments?: readonly string[];
+  /** Sticker ID. */
+  sticker_id?: number;
+  /** Unique identifier to avoid repeated comments. */
+  guid?: string;
+}
+
+/** Params of `wall.delete`. */
+export interface WallDeleteParams {
+  /** User ID or community ID. Use a negative value to designate a community ID. */
+  owner_id?: number;
+  /** ID of the post to be deleted. */
+  post_id?: number;
+}
+
+/** Params of `wall.deleteComment`. */
+export interface WallDeleteCommentParams {
+  /** User ID or community ID. Use a negative value to designate a community ID. */
+  owner_id?: number;
+  /** Post ID. */
+  post_id?: number;
+  /** Comment ID. */
+  comment_id: number;
+}
+
+/** Params of `wall.edit`. */
+export interface WallEditParams {
+  /** User ID or community ID. Use a negative value to designate a community ID. */
+  owner_id?: number;
+  post_id: number;
+  friends_only?: boolean;
+  /** (Required if 'attachments' is not set.) Text of the post. */
+  message?: string;
+  /** (Required if 'message' is not set.) List of objects attached to the post, in the following format: "<owner_id>_<media_id>,<owner_id>_<media_id>", '' - Type of media attachment: 'photo' - photo, 'video' - video, 'audio' - audio, 'doc' - document, '<owner_id>' - ID of the media application owner. '<media_id>' - Media application ID. Example: "photo100172_166443618,photo66748_265827614", May contain a link to an external page to include in the post. Example: "photo66748_265827614,http://habrahabr.ru", "NOTE: If more than one link is being attached, an error is thrown." */
+  attachments?: readonly string[];
+  services?: string;
+  signed?: boolean;
+  publish_date?: number;
+  lat?: number;
+  long?: number;
+  place_id?: number;
+  mark_as_ads?: boolean;
+  close_comments?: boolean;
+  donut_paid_duration?: number;
+  poster_bkg_id?: number;
+  poster_bkg_owner_id?: number;
+  poster_bkg_access_hash?: string;
+  copyright?: string;
+  /**
+   * Topic ID. Allowed values can be obtained from newsfeed.getPostTopics method
+   * - `0`: empty_topic
+   * - `1`: art
+   * - `7`: it
+   * - `12`: games
+   * - `16`: music
+   * - `19`: photo
+   * - `21`: science_and_tech
+   * - `23`: sport
+   * - `25`: travel
+   * - `26`: tv_and_cinema
+   * - `32`: humor
+   * - `43`: fashion
+   */
+  topic_id?: 0 | 1 | 7 | 12 | 16 | 19 | 21 | 23 | 25 | 26 | 32 | 43;
+}
+
+/** Params of `wall.editAdsStealth`. */
+export interface WallEditAdsStealthParams {
+  /** User ID or community ID. Use a negative value to designate a community ID. */
+  owner_id?: number;
+  /** Post ID. Used for publishing of scheduled and suggested posts. */
+  post_id: number;
+  /** (Required if 'attachments' is not set.) Text of the post. */
+  message?: string;
+  /** (Required if 'message' is not set.) List of objects attached to the post, in the following format: "<owner_id>_<media_id>,<owner_id>_<media_id>", '' - Type of media attachment: 'photo' - photo, 'video' - video, 'audio' - audio, 'doc' - document, 'page' - wiki-page, 'note' - note, 'poll' - poll, 'album' - photo album, '<owner_id>' - ID of the media application owner. '<media_id>' - Media application ID. Example: "photo100172_166443618,photo66748_265827614", May contain a link to an external page to include in the post. Example: "photo66748_265827614,http://habrahabr.ru", "NOTE: If more than one link is being attached, an error will be thrown." */
+  attachments?: readonly string[];
+  /** Only for posts in communities with 'from_group' set to '1': '1' - post will be signed with the name of the posting user, '0' - post will not be signed (default) */
+  signed?: boolean;
+  /** Geographical latitude of a check-in, in degrees (from -90 to 90). */
+  lat?: number;
+  /** Geographical longitude of a check-in, in degrees (from -180 to 180). */
+  long?: number;
+  /** ID of the location where the user was tagged. */
+  place_id?: number;
+  /** Link button ID */
+  link_button?: string;
+  /** Link title */
+  link_title?: string;
+  /** Link image url */
+  link_image?: string;
+  /** Link video ID in format "<owner_id>_<media_id>" */
+  link_video?: string;
+}
+
+/** Params of `wall.editComment`. */
+export interface WallEditCommentParams {
+  /** User ID or community ID. Use a negative value to designate a community ID. */
+  owner_id?: number;
+  /** Post ID. */
+  post_id?: number;
+  /** Comment ID. */
+  comment_id: number;
+  /** New comment text. */
+  message?: string;
+  /** List of objects attached to the comment, in the following format: , "<owner_id>_<media_id>,<owner_id>_<media_id>", '' - Type of media attachment: 'photo' - photo, 'video' - video, 'audio' - audio, 'doc' - document, '<owner_id>' - ID of the media attachment owner. '<media_id>' - Media attachment ID. For example: "photo100172_166443618,photo66748_265827614" */
+  attachments?: readonly string[];
+}
+
+/** Params of `wall.get`. */
+export interface WallGetParams {
+  /** User or community short address. */
+  domain?: number | string;
+  /** Offset needed to return a specific subset of posts. */
+  offset?: number;
+  /** Number of posts to return (maximum 100). */
+  count?: number;
+  filter?: WallGetFilter;
+  /** '1' - to return 'wall', 'profiles', and 'groups' fields, '0' - to return no additional fields (default) */
+  extended?: boolean;
+  fields?: readonly BaseUserGroupFields[];
+  /** ID of the user or community that owns the wall. By default, current user ID. Use a negative value to designate a community ID. */
+  owner_id?: number;
+}
+
+/** `wall.get` params that select the Extended response. */
+export interface WallGetExtendedParams extends WallGetParams {
+  extended: true;
+}
+
+/** `wall.get` params that select none of the variant responses. */
+export interface WallGetPlainParams extends WallGetParams {
+  extended?: false;
+}
+
+/** Params of `wall.getById`. */
+export interface WallGetByIdParams {
+  /** User or community IDs and post IDs, separated by underscores. Use a negative value to designate a community ID. Example: "93388_21539,93388_20904,2943_4276,-1_1" */
+  posts: readonly (
+    | string
+    | {
+        owner_id: number;
+        post_id: number;
+        hash?: string;
+      }
+  )[];
+  /** '1' - to return user and community objects needed to display posts, '0' - no additional fields are returned (default) */
+  extended?: boolean;
+  /** Sets the number of parent elements to include in the array 'copy_history' that is returned if the post is a repost from another wall. */
+  copy_history_depth?: number;
+  fields?: readonly BaseUserGroupFields[];
+}
+
+/** `wall.getById` params that select the Extended response. */
+export interface WallGetByIdExtendedParams extends WallGetByIdParams {
+  extended: true;
+}
+
+/** `wall.getById` params that select none of the variant responses. */
+export interface WallGetByIdPlainParams extends WallGetByIdParams {
+  extended?: false;
+}
+
+/** Params of `wall.getComment`. */
+export interface WallGetCommentParams {
+  /** User ID or community ID. Use a negative value to designate a community ID. */
+  owner_id?: number;
+  /** Comment ID. */
+  comment_id: number;
+  extended?: boolean;
+  fields?: readonly BaseUserGroupFields[];
+}
+
+/** `wall.getComment` params that select the Extended response. */
+export interface WallGetCommentExtendedParams extends WallGetCommentParams {
+  extended: true;
+}
+
+/** `wall.getComment` params that select none of the variant responses. */
+export interface WallGetCommentPlainParams extends WallGetCommentParams {
+  extended?: false;
+}
+
+/** Params of `wall.getComments`. */
+export interface WallGetCommentsParams {
+  /** User ID or community ID. Use a negative value to designate a community ID. */
+  owner_id?: number;
+  /** Post ID. */
+  post_id?: number;
+  /** '1' - to return the 'likes' field, '0' - not to return the 'likes' field (default) */
+  need_likes?: boolean;
+  start_comment_id?: number;
+  /** Offset needed to return a specific subset of comments. */
+  offset?: number;
+  /** Number of comments to return (maximum 100). */
+  count?: number;
+  /**
+   * Sort order: 'asc' - chronological, 'desc' - reverse chronological
+   * - `"asc"`: chronological
+   * - `"desc"`: reverse chronological
+   * - `"smart"`: most interesting
+   */
+  sort?: 'asc' | 'desc' | 'smart';
+  /** Number of characters at which to truncate comments when previewed. By default, '90'. Specify '0' if you do not want to truncate comments. */
+  preview_length?: number;
+  extended?: boolean;
+  fields?: readonly BaseUserGroupFields[];
+  /** Comment ID. */
+  comment_id?: number;
+  /** Count items in threads. */
+  thread_items_count?: number;
+}
+
+/** `wall.getComments` params that select the Extended response. */
+export interface WallGetCommentsExtendedParams extends WallGetCommentsParams {
+  extended: true;
+}
+
+/** `wall.getComments` params that select none of the variant responses. */
+export interface WallGetCommentsPlainParams extends WallGetCommentsParams {
+  extended?: false;
+}
+
+/** Params of `wall.getReposts`. */
+export interface WallGetRepostsParams {
+  /** User ID or community ID. By default, current user ID. Use a negative value to designate a community ID. */
+  owner_id?: number;
+  /** Post ID. */
+  post_id?: number;
+  /** Offset needed to return a specific subset of reposts. */
+  offset?: number;
+  /** Number of reposts to return. */
+  count?: number;
+}
+
+/** Params of `wall.openComments`. */
+export interface WallOpenCommentsParams {
+  owner_id: number;
+  post_id: number;
+}
+
+/** Params of `wall.parseAttachedLink`. */
+export interface WallParseAttachedLinkParams {
+  links: readonly Record<string, unknown>[] | string;
+  extended?: boolean;
+  fields?: readonly string[];
+  name_case?: BaseNameCase;
+}
+
+/** Params of `wall.pin`. */
+export interface WallPinParams {
+  /** ID of the user or community that owns the wall. By default, current user ID. Use a negative value to designate a community ID. */
+  owner_id?: number;
+  /** Post ID. */
+  post_id: number;
+}
+
+/** Params of `wall.post`. */
+export interface WallPostParams {
+  /** User ID or community ID. Use a negative value to designate a community ID. */
+  owner_id?: number;
+  /** '1' - post will be available to friends only, '0' - post will be available to all users (default) */
+  friends_only?: boolean;
+  /** For a community: '1' - post will be published by the community, '0' - post will be published by the user (default) */
+  from_group?: boolean;
+  /** (Required if 'attachments' is not set.) Text of the post. */
+  message?: string;
+  /** (Required if 'message' is not set.) List of objects attached to the post, in the following format: "<owner_id>_<media_id>,<owner_id>_<media_id>", '' - Type of media attachment: 'photo' - photo, 'video' - video, 'audio' - audio, 'doc' - document, 'page' - wiki-page, 'note' - note, 'poll' - poll, 'album' - photo album, '<owner_id>' - ID of the media application owner. '<media_id>' - Media application ID. Example: "photo100172_166443618,photo66748_265827614", May contain a link to an external page to include in the post. Example: "photo66748_265827614,http://habrahabr.ru", "NOTE: If more than one link is being attached, an error will be thrown." */
+  attachments?: readonly string[];
+  /** List of services or websites the update will be exported to, if the user has so requested. Sample values: 'twitter', 'facebook'. */
+  services?: string;
+  /** Only for posts in communities with 'from_group' set to '1': '1' - post will be signed with the name of the posting user, '0' - post will not be signed (default) */
+  signed?: boolean;
+  /** Publication date (in Unix time). If used, posting will be delayed until the set time. */
+  publish_date?: number;
+  /** Geographical latitude of a check-in, in degrees (from -90 to 90). */
+  lat?: number;
+  /** Geographical longitude of a check-in, in degrees (from -180 to 180). */
+  long?: number;
+  /** ID of the location where the user was tagged. */
+  place_id?: number;
+  /** Post ID. Used for publishing of scheduled and suggested posts. */
+  post_id?: number;
+  guid?: string;
+  mark_as_ads?: boolean;
+  link_title?: string;
+  link_photo_id?: string;
+  close_comments?: boolean;
+  donut_paid_duration?: number;
+  mute_notifications?: boolean;
+  copyright?: string;
+}
+
+/** Params of `wall.postAdsStealth`. */
+export interface WallPostAdsStealthParams {
+  /** User ID or community ID. Use a negative value to designate a community ID. */
+  owner_id: number;
+  /** (Required if 'attachments' is not set.) Text of the post. */
+  message?: string;
+  /** (Required if 'message' is not set.) List of objects attached to the post, in the following format: "<owner_id>_<media_id>,<owner_id>_<media_id>", '' - Type of media attachment: 'photo' - photo, 'video' - video, 'audio' - audio, 'doc' - document, 'page' - wiki-page, 'note' - note, 'poll' - poll, 'album' - photo album, '<owner_id>' - ID of the media application owner. '<media_id>' - Media application ID. Example: "photo100172_166443618,photo66748_265827614", May contain a link to an external page to include in the post. Example: "photo66748_265827614,http://habrahabr.ru", "NOTE: If more than one link is being attached, an error will be thrown." */
+  attachments?: readonly string[];
+  /** Only for posts in communities with 'from_group' set to '1': '1' - post will be signed with the name of the posting user, '0' - post will not be signed (default) */
+  signed?: boolean;
+  /** Geographical latitude of a check-in, in degrees (from -90 to 90). */
+  lat?: number;
+  /** Geographical longitude of a check-in, in degrees (from -180 to 180). */
+  long?: number;
+  /** ID of the location where the user was tagged. */
+  place_id?: number;
+  /** Unique identifier to avoid duplication the same post. */
+  guid?: string;
+  /** Link button ID */
+  link_button?: string;
+  /** Link title */
+  link_title?: string;
+  /** Link image url */
+  link_image?: string;
+  /** Link video ID in format "<owner_id>_<media_id>" */
+  link_video?: string;
+}
+
+/** Params of `wall.reportComment`. */
+export interface WallReportCommentParams {
+  /** ID of the user or community that owns the wall. */
+  owner_id: number;
+  /** Comment ID. */
+  comment_id: number;
+  /**
+   * Reason for the complaint: '0' - spam, '1' - child pornography, '2' - extremism, '3' - violence, '4' - drug propaganda, '5' - adult material, '6' - insult, abuse
+   * - `0`: spam
+   * - `1`: child pornography
+   * - `2`: extremism
+   * - `3`: violence
+   * - `4`: drug propaganda
+   * - `5`: adult material
+   * - `6`: insult abuse
+   * - `8`: suicide calls
+   * - `11`: weapons selling
+   */
+  reason: 0 | 1 | 2 | 3 | 4 | 5 | 6 | 8 | 11;
+}
+
+/** Params of `wall.reportPost`. */
+export interface WallReportPostParams {
+  /** ID of the user or community that owns the wall. */
+  owner_id: number;
+  /** Post ID. */
+  post_id: number;
+  /**
+   * Reason for the complaint: '0' - spam, '1' - child pornography, '2' - extremism, '3' - violence, '4' - drug propaganda, '5' - adult material, '6' - insult, abuse
+   * - `0`: spam
+   * - `1`: child pornography
+   * - `2`: extremism
+   * - `3`: violence
+   * - `4`: drug propaganda
+   * - `5`: adult material
+   * - `6`: insult abuse
+   * - `8`: suicide calls
+   * - `11`: weapons selling
+   */
+  reason: 0 | 1 | 2 | 3 | 4 | 5 | 6 | 8 | 11;
+}
+
+/** Params of `wall.repost`. */
+export interface WallRepostParams {
+  /** ID of the object to be reposted on the wall. Example: "wall66748_3675" */
+  object: string;
+  /** Comment to be added along with the reposted object. */
+  message?: string;
+  /** Target community ID when reposting to a community. */
+  group_id?: number;
+  mark_as_ads?: boolean;
+  mute_notifications?: boolean;
+}
+
+/** Params of `wall.restore`. */
+export interface WallRestoreParams {
+  /** User ID or community ID from whose wall the post was deleted. Use a negative value to designate a community ID. */
+  owner_id?: number;
+  /** ID of the post to be restored. */
+  post_id?: number;
+}
+
+/** Params of `wall.restoreComment`. */
+export interface WallRestoreCommentParams {
+  /** User ID or community ID. Use a negative value to designate a community ID. */
+  owner_id?: number;
+  /** Comment ID. */
+  comment_id: number;
+}
+
+/** Params of `wall.search`. */
+export interface WallSearchParams {
+  /** user or community screen name. */
+  domain?: number | string;
+  /** search query string. */
+  query?: string;
+  /** '1' - returns only page owner's posts. */
+  owners_only?: boolean;
+  /** count of posts to return. */
+  count?: number;
+  /** Offset needed to return a specific subset of posts. */
+  offset?: number;
+  /** show extended post info. */
+  extended?: boolean;
+  fields?: readonly BaseUserGroupFields[];
+}
+
+/** `wall.search` params that select the Extended response. */
+export interface WallSearchExtendedParams extends WallSearchParams {
+  extended: true;
+}
+
+/** `wall.search` params that select none of the variant responses. */
+export interface WallSearchPlainParams extends WallSearchParams {
+  extended?: false;
+}
+
+/** Params of `wall.unpin`. */
+export interface WallUnpinParams {
+  /** ID of the user or community that owns the wall. By default, current user ID. Use a negative value to designate a community ID. */
+  owner_id?: number;
+  /** Post ID. */
+  post_id: number;
+}
 
 /** The `wall.*` methods of the VK API. */
 export class WallSection {

@@ -2,8 +2,28 @@
 // Do not edit: change codegen/ or schema/overlays.json and run `npm run generate`.
 
 import type { CallOptions, MethodCaller } from '../../src/method-caller.js';
-import type { WidgetsGetCommentsParams, WidgetsGetPagesParams } from '../params/widgets.js';
-import type { WidgetsGetCommentsResponse, WidgetsGetPagesResponse } from '../responses/widgets.js';
+import type { UsersFields } from '../types/users.js';
+import type { WidgetsGetCommentsResponse, WidgetsGetPagesResponse } from '../types/widgets.js';
+
+/** Params of `widgets.getComments`. */
+export interface WidgetsGetCommentsParams {
+  widget_api_id?: number;
+  url?: string;
+  page_id?: string;
+  order?: string;
+  fields?: readonly UsersFields[];
+  offset?: number;
+  count?: number;
+}
+
+/** Params of `widgets.getPages`. */
+export interface WidgetsGetPagesParams {
+  widget_api_id?: number;
+  order?: string;
+  period?: string;
+  offset?: number;
+  count?: number;
+}
 
 /** The `widgets.*` methods of the VK API. */
 export class WidgetsSection {

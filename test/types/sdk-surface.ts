@@ -160,6 +160,16 @@ export async function surface(): Promise<void> {
   await api.execute({ func_v: 1 });
 
   // Helper types.
+  assertType<Equal<MethodParams<'users.get'>, import('../../src/index.js').UsersGetParams>>();
+  assertType<Equal<MethodResponse<'users.get'>, import('../../src/index.js').UsersGetResponse>>();
+  assertType<
+    Equal<
+      MethodResponse<'wall.get'>,
+      import('../../src/index.js').WallGetResponse | import('../../src/index.js').WallGetExtendedResponse
+    >
+  >();
+  assertType<Equal<MethodParams<'execute'>, import('../../src/index.js').ExecuteParams>>();
+  assertType<Equal<Extract<MethodName, 'users.get' | 'execute' | 'messages.send'>, 'users.get' | 'execute' | 'messages.send'>>();
   const name: MethodName = 'wall.get';
   // @ts-expect-error not a method
   const notAName: MethodName = 'wall.gett';
