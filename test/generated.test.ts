@@ -7,6 +7,8 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
+import { Project } from 'ts-morph';
+import { flattenObject } from '../codegen/emit-definitions.js';
 import { formatSources } from '../codegen/format.js';
 import { generateSources } from '../codegen/generate.js';
 import { readOverlays } from '../codegen/overlays.js';
@@ -55,4 +57,40 @@ test('generated/ compiles under --strict with noUncheckedIndexedAccess, and para
   }
   const header = readFileSync(resolve(root, 'generated/sections/users.ts'), 'utf8').split('\n')[1];
   assert.match(header!, /Do not edit/);
+});
+
+test('no property or param is dropped, and every required one is required (read back with ts-morph)', () => {
+  const { model } = generate();
+  const project = new Project({ skipAddingFilesFromTsConfig: true, skipFileDependencyResolution: true });
+  project.addSourceFilesAtPaths(resolve(root, 'generated/**/*.ts'));
+  const moduleFile = (module: string) => project.getSourceFileOrThrow(resolve(root, `generated/${module}.ts`));
+  let checked = 0;
+  for (const [definition, node] of Object.entries(model.schema.definitions)) {
+    const shown = model.schema.origins[definition]!.kind === 'responses' ? node.properties!['response']! : node;
+    const flat = flattenObject(shown, model.schema.definitions);
+    if (!flat) continue;
+    const declaration = moduleFile(model.index.moduleOf(definition)).getInterfaceOrThrow(model.index.typeName(definition));
+    for (const [name] of Object.entries(flat.properties)) {
+      const property = declaration.getProperty((p) => p.getName().replace(/^['"]|['"]$/g, '') === name);
+      assert.ok(property, `${definition}.${name} is missing from ${declaration.getName()}`);
+      assert.equal(property.hasQuestionToken(), !flat.required.has(name), `${definition}.${name}: required-ness`);
+      checked++;
+    }
+    assert.equal(declaration.getProperties().length, Object.keys(flat.properties).length, `${definition}: extra members`);
+  }
+  for (const method of model.methods) {
+    const file = moduleFile(method.paramsModule);
+    if (method.params.length === 0) {
+      assert.ok(file.getTypeAliasOrThrow(method.paramsType));
+      continue;
+    }
+    const declaration = file.getInterfaceOrThrow(method.paramsType);
+    assert.equal(declaration.getIndexSignatures().length, 0, `${method.paramsType} has an index signature`);
+    for (const param of method.params) {
+      const property = declaration.getPropertyOrThrow(param.name);
+      assert.equal(property.hasQuestionToken(), !param.required, `${method.name}(${param.name}): required-ness`);
+      checked++;
+    }
+  }
+  assert.ok(checked > 2385 + 5000, `only ${checked} properties and params checked`);
 });
