@@ -217,8 +217,9 @@ test('encodings for json and value_object params reach the method table', () => 
   assert.match(files.get('errors.ts')!, /SomeSubcode: 1000,/);
 });
 
-test('an unknown response variant stops the generator instead of guessing', () => {
-  const dir = writeMiniSchema({
+/** A schema with one parameterless method answering `response` and one more variant key. */
+const oneVariantSchema = (variant: string) =>
+  writeMiniSchema({
     things: {
       responses: { things_ok_response: okResponse },
       methods: [
@@ -226,31 +227,25 @@ test('an unknown response variant stops the generator instead of guessing', () =
           name: 'things.get',
           responses: {
             response: ref('things', 'things_ok_response', 'responses'),
-            brandNewResponse: ref('things', 'things_ok_response', 'responses'),
+            [variant]: ref('things', 'things_ok_response', 'responses'),
           },
         },
       ],
     },
   });
-  assert.throws(() => generateSources(dir, {}), /things\.get: unknown response variant "brandNewResponse"/);
+
+test('an unknown response variant stops the generator instead of guessing', () => {
+  assert.throws(
+    () => generateSources(oneVariantSchema('brandNewResponse'), {}),
+    /things\.get: unknown response variant "brandNewResponse"/,
+  );
 });
 
 test('a variant whose selecting param is missing is reported', () => {
-  const dir = writeMiniSchema({
-    things: {
-      responses: { things_ok_response: okResponse },
-      methods: [
-        {
-          name: 'things.get',
-          responses: {
-            response: ref('things', 'things_ok_response', 'responses'),
-            extendedResponse: ref('things', 'things_ok_response', 'responses'),
-          },
-        },
-      ],
-    },
-  });
-  assert.throws(() => generateSources(dir, {}), /things\.get: a response variant is selected by extended/);
+  assert.throws(
+    () => generateSources(oneVariantSchema('extendedResponse'), {}),
+    /things\.get: a response variant is selected by extended/,
+  );
 });
 
 test('two schema names that map to one TypeScript name are a clash, not a silent overwrite', () => {
