@@ -111,6 +111,19 @@ function paramsOnlyModule(methods: MethodModel[], module: string, model: Model, 
   return `${header}\n${imports.render()}\n${params}`;
 }
 
+/** Per section and token type, the names of the methods that token type may call. */
+function methodsByToken(model: Model): string {
+  const tokenTypes = [...new Set(model.methods.flatMap((m) => m.access))].sort();
+  const sections = model.sections.map((section) => {
+    const byToken = tokenTypes.map((token) => {
+      const names = section.methods.filter((m) => m.access.includes(token)).map((m) => `'${m.method}'`);
+      return `${token}: ${union(names)};`;
+    });
+    return `${section.name}: {\n${byToken.join('\n')}\n};`;
+  });
+  return sections.join('\n');
+}
+
 function sectionsBase(model: Model, header: string): string {
   const module = 'sections';
   const valueImports = model.sections
@@ -120,14 +133,32 @@ function sectionsBase(model: Model, header: string): string {
   const getters = model.sections
     .map(
       (s) =>
-        `${jsdoc([`The \`${s.name}.*\` methods.`])}get ${s.name}(): ${s.className} {\nreturn (this.#${s.name} ??= new ${s.className}(this));\n}\n`,
+        `${jsdoc([`The \`${s.name}.*\` methods.`])}get ${s.name}(): SectionFor<'${s.name}', T> {\nreturn (this.#${s.name} ??= new ${s.className}(this));\n}\n`,
     )
     .join('\n');
   return `${header}
 import type { CallOptions, MethodCaller } from '${relativeModule(module, callerModule)}';
+import type { AccessTokenType, SectionMap } from './methods.js';
 ${valueImports}
-/** Every API section as a lazily created property; sessions extend this. */
-export abstract class SectionsBase implements MethodCaller {
+/** The methods a session may call: those of one or more token types, or \`'any'\` for all. */
+export type TokenScope = AccessTokenType | 'any';
+
+/** Per section and token type (the schema's \`access_token_type\`), the methods that token type may call. */
+export interface SectionMethodsByToken {
+${methodsByToken(model)}
+}
+
+/** A section as a session of scope \`T\` sees it: only the methods its token may call. */
+export type SectionFor<S extends keyof SectionMap, T extends TokenScope> = 'any' extends T
+  ? SectionMap[S]
+  : Pick<SectionMap[S], SectionMethodsByToken[S][Exclude<T, 'any'>] & keyof SectionMap[S]>;
+
+/**
+ * Every API section as a lazily created property; sessions extend this. A
+ * session typed for a token type (\`SectionsBase<'group'>\`) shows only the
+ * methods that token type may call.
+ */
+export abstract class SectionsBase<T extends TokenScope = 'any'> implements MethodCaller {
 ${fields}
 
 abstract callMethod<R>(method: string, params: object | undefined, options?: CallOptions): Promise<R>;

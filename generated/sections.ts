@@ -2,6 +2,7 @@
 // Do not edit: change codegen/ or schema/overlays.json and run `npm run generate`.
 
 import type { CallOptions, MethodCaller } from '../src/method-caller.js';
+import type { AccessTokenType, SectionMap } from './methods.js';
 import { AccountSection } from './sections/account.js';
 import { AdsSection } from './sections/ads.js';
 import { AppWidgetsSection } from './sections/appWidgets.js';
@@ -46,8 +47,854 @@ import { VideoSection } from './sections/video.js';
 import { WallSection } from './sections/wall.js';
 import { WidgetsSection } from './sections/widgets.js';
 
-/** Every API section as a lazily created property; sessions extend this. */
-export abstract class SectionsBase implements MethodCaller {
+/** The methods a session may call: those of one or more token types, or `'any'` for all. */
+export type TokenScope = AccessTokenType | 'any';
+
+/** Per section and token type (the schema's `access_token_type`), the methods that token type may call. */
+export interface SectionMethodsByToken {
+  account: {
+    group: never;
+    open: never;
+    service: never;
+    user:
+      | 'ban'
+      | 'changePassword'
+      | 'getActiveOffers'
+      | 'getAppPermissions'
+      | 'getBanned'
+      | 'getCounters'
+      | 'getInfo'
+      | 'getProfileInfo'
+      | 'getPushSettings'
+      | 'registerDevice'
+      | 'saveProfileInfo'
+      | 'setInfo'
+      | 'setOffline'
+      | 'setOnline'
+      | 'setPushSettings'
+      | 'setSilenceMode'
+      | 'unban'
+      | 'unregisterDevice';
+  };
+  ads: {
+    group: never;
+    open: never;
+    service: never;
+    user:
+      | 'addOfficeUsers'
+      | 'checkLink'
+      | 'createAds'
+      | 'createCampaigns'
+      | 'createClients'
+      | 'createLookalikeRequest'
+      | 'createTargetGroup'
+      | 'createTargetPixel'
+      | 'deleteAds'
+      | 'deleteCampaigns'
+      | 'deleteClients'
+      | 'deleteTargetGroup'
+      | 'deleteTargetPixel'
+      | 'getAccounts'
+      | 'getAds'
+      | 'getAdsLayout'
+      | 'getAdsTargeting'
+      | 'getBudget'
+      | 'getCampaigns'
+      | 'getCategories'
+      | 'getClients'
+      | 'getDemographics'
+      | 'getFloodStats'
+      | 'getLookalikeRequests'
+      | 'getMusicians'
+      | 'getMusiciansByIds'
+      | 'getOfficeUsers'
+      | 'getPostsReach'
+      | 'getRejectionReason'
+      | 'getStatistics'
+      | 'getSuggestions'
+      | 'getTargetGroups'
+      | 'getTargetPixels'
+      | 'getTargetingStats'
+      | 'getUploadURL'
+      | 'getVideoUploadURL'
+      | 'importTargetContacts'
+      | 'removeOfficeUsers'
+      | 'removeTargetContacts'
+      | 'saveLookalikeRequestResult'
+      | 'shareTargetGroup'
+      | 'updateAds'
+      | 'updateCampaigns'
+      | 'updateClients'
+      | 'updateOfficeUsers'
+      | 'updateTargetGroup'
+      | 'updateTargetPixel';
+  };
+  appWidgets: {
+    group:
+      'getAppImages' | 'getGroupImageUploadServer' | 'getGroupImages' | 'getImagesById' | 'saveGroupImage' | 'update';
+    open: never;
+    service: 'getAppImageUploadServer' | 'getAppImages' | 'getImagesById' | 'saveAppImage';
+    user: 'getAppImages' | 'getImagesById';
+  };
+  apps: {
+    group: never;
+    open: never;
+    service:
+      | 'addSnippet'
+      | 'addUsersToTestingGroup'
+      | 'deleteSnippet'
+      | 'get'
+      | 'getCatalog'
+      | 'getSnippets'
+      | 'getTestingGroups'
+      | 'isNotificationsAllowed'
+      | 'promoHasActiveGift'
+      | 'promoUseGift'
+      | 'removeTestingGroup'
+      | 'removeUsersFromTestingGroups'
+      | 'updateMetaForTestingGroup';
+    user:
+      | 'deleteAppRequests'
+      | 'get'
+      | 'getCatalog'
+      | 'getFriendsList'
+      | 'getLeaderboard'
+      | 'getMiniAppPolicies'
+      | 'getScopes'
+      | 'getScore'
+      | 'isNotificationsAllowed'
+      | 'promoHasActiveGift'
+      | 'promoUseGift'
+      | 'sendRequest';
+  };
+  auth: {
+    group: never;
+    open: 'restore';
+    service: 'restore';
+    user: 'restore';
+  };
+  board: {
+    group: 'deleteComment' | 'restoreComment';
+    open: never;
+    service: 'getComments' | 'getTopics';
+    user:
+      | 'addTopic'
+      | 'closeTopic'
+      | 'createComment'
+      | 'deleteComment'
+      | 'deleteTopic'
+      | 'editComment'
+      | 'editTopic'
+      | 'fixTopic'
+      | 'getComments'
+      | 'getTopics'
+      | 'openTopic'
+      | 'restoreComment'
+      | 'unfixTopic';
+  };
+  bugtracker: {
+    group: never;
+    open: never;
+    service: never;
+    user: never;
+  };
+  calls: {
+    group: never;
+    open: never;
+    service: never;
+    user: 'forceFinish' | 'start';
+  };
+  database: {
+    group: never;
+    open: never;
+    service:
+      | 'getChairs'
+      | 'getCitiesById'
+      | 'getCountriesById'
+      | 'getFaculties'
+      | 'getMetroStations'
+      | 'getMetroStationsById'
+      | 'getRegions'
+      | 'getSchoolClasses'
+      | 'getSchools'
+      | 'getUniversities';
+    user:
+      | 'getChairs'
+      | 'getCities'
+      | 'getCitiesById'
+      | 'getCountries'
+      | 'getCountriesById'
+      | 'getFaculties'
+      | 'getMetroStations'
+      | 'getMetroStationsById'
+      | 'getRegions'
+      | 'getSchoolClasses'
+      | 'getSchools'
+      | 'getUniversities';
+  };
+  docs: {
+    group: 'getById' | 'getMessagesUploadServer' | 'getWallUploadServer' | 'save' | 'search';
+    open: never;
+    service: never;
+    user:
+      | 'add'
+      | 'delete'
+      | 'edit'
+      | 'get'
+      | 'getById'
+      | 'getMessagesUploadServer'
+      | 'getTypes'
+      | 'getUploadServer'
+      | 'getWallUploadServer'
+      | 'restore'
+      | 'save'
+      | 'search';
+  };
+  donut: {
+    group: never;
+    open: never;
+    service: never;
+    user: 'getFriends' | 'getSubscription' | 'getSubscriptions' | 'isDon';
+  };
+  downloadedGames: {
+    group: never;
+    open: never;
+    service: never;
+    user: 'getPaidStatus';
+  };
+  fave: {
+    group: never;
+    open: never;
+    service: never;
+    user:
+      | 'addArticle'
+      | 'addLink'
+      | 'addPage'
+      | 'addPost'
+      | 'addProduct'
+      | 'addTag'
+      | 'addVideo'
+      | 'editTag'
+      | 'get'
+      | 'getPages'
+      | 'getTags'
+      | 'markSeen'
+      | 'removeArticle'
+      | 'removeLink'
+      | 'removePage'
+      | 'removePost'
+      | 'removeProduct'
+      | 'removeTag'
+      | 'removeVideo'
+      | 'reorderTags'
+      | 'setPageTags'
+      | 'setTags'
+      | 'trackPageInteraction';
+  };
+  friends: {
+    group: never;
+    open: never;
+    service: 'get';
+    user:
+      | 'add'
+      | 'addList'
+      | 'areFriends'
+      | 'delete'
+      | 'deleteAllRequests'
+      | 'deleteList'
+      | 'edit'
+      | 'editList'
+      | 'get'
+      | 'getAppUsers'
+      | 'getLists'
+      | 'getMutual'
+      | 'getOnline'
+      | 'getRecent'
+      | 'getRequests'
+      | 'getSuggestions'
+      | 'search';
+  };
+  gifts: {
+    group: never;
+    open: never;
+    service: never;
+    user: 'get';
+  };
+  groups: {
+    group:
+      | 'addAddress'
+      | 'addCallbackServer'
+      | 'deleteAddress'
+      | 'deleteCallbackServer'
+      | 'disableOnline'
+      | 'edit'
+      | 'editAddress'
+      | 'editCallbackServer'
+      | 'enableOnline'
+      | 'getBanned'
+      | 'getById'
+      | 'getCallbackConfirmationCode'
+      | 'getCallbackServers'
+      | 'getCallbackSettings'
+      | 'getLongPollServer'
+      | 'getLongPollSettings'
+      | 'getMembers'
+      | 'getOnlineStatus'
+      | 'getTagList'
+      | 'getTokenPermissions'
+      | 'isMember'
+      | 'setCallbackSettings'
+      | 'setLongPollSettings'
+      | 'setSettings'
+      | 'setUserNote'
+      | 'tagAdd'
+      | 'tagBind'
+      | 'tagDelete'
+      | 'tagUpdate';
+    open: never;
+    service: 'get' | 'getAddresses' | 'getById' | 'getMembers' | 'isMember';
+    user:
+      | 'addAddress'
+      | 'addCallbackServer'
+      | 'addLink'
+      | 'approveRequest'
+      | 'ban'
+      | 'create'
+      | 'deleteAddress'
+      | 'deleteCallbackServer'
+      | 'deleteLink'
+      | 'disableOnline'
+      | 'edit'
+      | 'editAddress'
+      | 'editCallbackServer'
+      | 'editLink'
+      | 'editManager'
+      | 'enableOnline'
+      | 'get'
+      | 'getAddresses'
+      | 'getBanned'
+      | 'getById'
+      | 'getCallbackConfirmationCode'
+      | 'getCallbackServers'
+      | 'getCallbackSettings'
+      | 'getCatalogInfo'
+      | 'getInvitedUsers'
+      | 'getInvites'
+      | 'getLongPollServer'
+      | 'getLongPollSettings'
+      | 'getMembers'
+      | 'getOnlineStatus'
+      | 'getRequests'
+      | 'getSettings'
+      | 'getTagList'
+      | 'invite'
+      | 'isMember'
+      | 'join'
+      | 'leave'
+      | 'removeUser'
+      | 'reorderLink'
+      | 'search'
+      | 'setCallbackSettings'
+      | 'setLongPollSettings'
+      | 'setSettings'
+      | 'setUserNote'
+      | 'tagAdd'
+      | 'tagBind'
+      | 'tagDelete'
+      | 'tagUpdate'
+      | 'toggleMarket'
+      | 'unban';
+  };
+  leadForms: {
+    group: never;
+    open: never;
+    service: never;
+    user: 'create' | 'delete' | 'get' | 'getLeads' | 'getUploadURL' | 'list' | 'update';
+  };
+  likes: {
+    group: never;
+    open: never;
+    service: 'getList';
+    user: 'add' | 'delete' | 'getList' | 'isLiked';
+  };
+  market: {
+    group: 'editOrder' | 'getGroupOrders' | 'getOrderById' | 'getOrderItems';
+    open: never;
+    service: never;
+    user:
+      | 'add'
+      | 'addAlbum'
+      | 'addProperty'
+      | 'addPropertyVariant'
+      | 'addToAlbum'
+      | 'createComment'
+      | 'delete'
+      | 'deleteAlbum'
+      | 'deleteComment'
+      | 'deleteProperty'
+      | 'deletePropertyVariant'
+      | 'edit'
+      | 'editAlbum'
+      | 'editComment'
+      | 'editOrder'
+      | 'editProperty'
+      | 'editPropertyVariant'
+      | 'filterCategories'
+      | 'get'
+      | 'getAlbumById'
+      | 'getAlbums'
+      | 'getById'
+      | 'getCategories'
+      | 'getComments'
+      | 'getGroupOrders'
+      | 'getOrderById'
+      | 'getOrderItems'
+      | 'getOrders'
+      | 'getProductPhotoUploadServer'
+      | 'getProperties'
+      | 'groupItems'
+      | 'removeFromAlbum'
+      | 'reorderAlbums'
+      | 'reorderItems'
+      | 'report'
+      | 'reportComment'
+      | 'restore'
+      | 'restoreComment'
+      | 'saveProductPhoto'
+      | 'saveProductPhotoBulk'
+      | 'search'
+      | 'searchItems'
+      | 'searchItemsBasic'
+      | 'ungroupItems';
+  };
+  messages: {
+    group:
+      | 'createChat'
+      | 'delete'
+      | 'deleteChatPhoto'
+      | 'deleteConversation'
+      | 'deleteReaction'
+      | 'edit'
+      | 'editChat'
+      | 'getByConversationMessageId'
+      | 'getById'
+      | 'getConversationMembers'
+      | 'getConversations'
+      | 'getConversationsById'
+      | 'getHistory'
+      | 'getHistoryAttachments'
+      | 'getImportantMessages'
+      | 'getIntentUsers'
+      | 'getInviteLink'
+      | 'getLongPollHistory'
+      | 'getLongPollServer'
+      | 'getMessagesReactions'
+      | 'getReactedPeers'
+      | 'isMessagesFromGroupAllowed'
+      | 'markAsAnsweredConversation'
+      | 'markAsImportantConversation'
+      | 'markAsRead'
+      | 'pin'
+      | 'removeChatUser'
+      | 'restore'
+      | 'search'
+      | 'searchConversations'
+      | 'send'
+      | 'sendMessageEventAnswer'
+      | 'sendReaction'
+      | 'setActivity'
+      | 'setChatPhoto'
+      | 'unpin';
+    open: never;
+    service: never;
+    user:
+      | 'addChatUser'
+      | 'addChatUsers'
+      | 'allowMessagesFromGroup'
+      | 'createChat'
+      | 'delete'
+      | 'deleteChatPhoto'
+      | 'deleteConversation'
+      | 'deleteReaction'
+      | 'denyMessagesFromGroup'
+      | 'edit'
+      | 'editChat'
+      | 'getByConversationMessageId'
+      | 'getById'
+      | 'getChat'
+      | 'getChatPreview'
+      | 'getConversationMembers'
+      | 'getConversations'
+      | 'getConversationsById'
+      | 'getHistory'
+      | 'getHistoryAttachments'
+      | 'getImportantMessages'
+      | 'getInviteLink'
+      | 'getLastActivity'
+      | 'getLongPollHistory'
+      | 'getLongPollServer'
+      | 'getMessagesReactions'
+      | 'getReactedPeers'
+      | 'getReactionsAssets'
+      | 'isMessagesFromGroupAllowed'
+      | 'joinChatByInviteLink'
+      | 'markAsAnsweredConversation'
+      | 'markAsImportant'
+      | 'markAsImportantConversation'
+      | 'markAsRead'
+      | 'markReactionsAsRead'
+      | 'muteChatMentions'
+      | 'pin'
+      | 'removeChatUser'
+      | 'restore'
+      | 'search'
+      | 'searchConversations'
+      | 'send'
+      | 'sendReaction'
+      | 'setActivity'
+      | 'setChatPhoto'
+      | 'unpin';
+  };
+  newsfeed: {
+    group: never;
+    open: never;
+    service: 'search';
+    user:
+      | 'addBan'
+      | 'deleteBan'
+      | 'deleteList'
+      | 'get'
+      | 'getBanned'
+      | 'getComments'
+      | 'getLists'
+      | 'getMentions'
+      | 'getRecommended'
+      | 'getSuggestedSources'
+      | 'ignoreItem'
+      | 'saveList'
+      | 'search'
+      | 'unignoreItem'
+      | 'unsubscribe';
+  };
+  notes: {
+    group: never;
+    open: never;
+    service: never;
+    user:
+      | 'add'
+      | 'createComment'
+      | 'delete'
+      | 'deleteComment'
+      | 'edit'
+      | 'editComment'
+      | 'get'
+      | 'getById'
+      | 'getComments'
+      | 'restoreComment';
+  };
+  notifications: {
+    group: never;
+    open: never;
+    service: 'sendMessage';
+    user: 'get' | 'markAsViewed';
+  };
+  orders: {
+    group: never;
+    open: never;
+    service:
+      'cancelSubscription' | 'changeState' | 'get' | 'getById' | 'getUserSubscriptionById' | 'getUserSubscriptions';
+    user: 'getAmount' | 'getById';
+  };
+  pages: {
+    group: never;
+    open: never;
+    service: 'clearCache';
+    user: 'clearCache' | 'get' | 'getHistory' | 'getTitles' | 'getVersion' | 'parseWiki' | 'save' | 'saveAccess';
+  };
+  photos: {
+    group:
+      | 'getChatUploadServer'
+      | 'getMessagesUploadServer'
+      | 'getOwnerCoverPhotoUploadServer'
+      | 'saveMessagesPhoto'
+      | 'saveOwnerCoverPhoto';
+    open: never;
+    service: 'get' | 'getAlbums' | 'getById' | 'search';
+    user:
+      | 'confirmTag'
+      | 'copy'
+      | 'createAlbum'
+      | 'createComment'
+      | 'delete'
+      | 'deleteAlbum'
+      | 'deleteComment'
+      | 'edit'
+      | 'editAlbum'
+      | 'editComment'
+      | 'get'
+      | 'getAlbums'
+      | 'getAlbumsCount'
+      | 'getAll'
+      | 'getAllComments'
+      | 'getById'
+      | 'getChatUploadServer'
+      | 'getComments'
+      | 'getMarketAlbumUploadServer'
+      | 'getMessagesUploadServer'
+      | 'getNewTags'
+      | 'getOwnerCoverPhotoUploadServer'
+      | 'getOwnerPhotoUploadServer'
+      | 'getTags'
+      | 'getUploadServer'
+      | 'getUserPhotos'
+      | 'getWallUploadServer'
+      | 'makeCover'
+      | 'move'
+      | 'putTag'
+      | 'removeTag'
+      | 'reorderAlbums'
+      | 'reorderPhotos'
+      | 'report'
+      | 'reportComment'
+      | 'restore'
+      | 'restoreComment'
+      | 'save'
+      | 'saveMarketAlbumPhoto'
+      | 'saveMessagesPhoto'
+      | 'saveOwnerCoverPhoto'
+      | 'saveOwnerPhoto'
+      | 'saveWallPhoto'
+      | 'search';
+  };
+  podcasts: {
+    group: 'searchPodcast';
+    open: never;
+    service: never;
+    user: 'searchPodcast';
+  };
+  polls: {
+    group: never;
+    open: never;
+    service: never;
+    user:
+      | 'addVote'
+      | 'create'
+      | 'deleteVote'
+      | 'edit'
+      | 'getBackgrounds'
+      | 'getById'
+      | 'getPhotoUploadServer'
+      | 'getVoters'
+      | 'savePhoto';
+  };
+  prettyCards: {
+    group: never;
+    open: never;
+    service: never;
+    user: 'create' | 'delete' | 'edit' | 'get' | 'getById' | 'getUploadURL';
+  };
+  search: {
+    group: never;
+    open: never;
+    service: never;
+    user: 'getHints';
+  };
+  secure: {
+    group: never;
+    open: never;
+    service:
+      | 'addAppEvent'
+      | 'checkToken'
+      | 'getAppBalance'
+      | 'getSMSHistory'
+      | 'getTransactionsHistory'
+      | 'getUserLevel'
+      | 'giveEventSticker'
+      | 'sendNotification'
+      | 'sendSMSNotification'
+      | 'setCounter';
+    user: never;
+  };
+  stats: {
+    group: never;
+    open: never;
+    service: never;
+    user: 'get' | 'getPostReach' | 'trackVisitor';
+  };
+  status: {
+    group: never;
+    open: never;
+    service: never;
+    user: 'get' | 'set';
+  };
+  storage: {
+    group: 'get' | 'getKeys' | 'set';
+    open: never;
+    service: 'get' | 'getKeys' | 'set';
+    user: 'get' | 'getKeys' | 'set';
+  };
+  store: {
+    group: never;
+    open: never;
+    service: never;
+    user:
+      | 'addStickersToFavorite'
+      | 'getFavoriteStickers'
+      | 'getProducts'
+      | 'getStickersKeywords'
+      | 'removeStickersFromFavorite';
+  };
+  stories: {
+    group:
+      | 'delete'
+      | 'get'
+      | 'getById'
+      | 'getPhotoUploadServer'
+      | 'getReplies'
+      | 'getStats'
+      | 'getVideoUploadServer'
+      | 'getViewers'
+      | 'hideAllReplies'
+      | 'hideReply'
+      | 'save';
+    open: never;
+    service: 'sendInteraction';
+    user:
+      | 'banOwner'
+      | 'delete'
+      | 'get'
+      | 'getBanned'
+      | 'getById'
+      | 'getDetailedStats'
+      | 'getPhotoUploadServer'
+      | 'getReplies'
+      | 'getStats'
+      | 'getVideoUploadServer'
+      | 'getViewers'
+      | 'hideAllReplies'
+      | 'hideReply'
+      | 'save'
+      | 'search'
+      | 'unbanOwner';
+  };
+  streaming: {
+    group: never;
+    open: never;
+    service: 'getServerUrl' | 'getStats' | 'getStem';
+    user: never;
+  };
+  translations: {
+    group: never;
+    open: never;
+    service: 'translate';
+    user: 'translate';
+  };
+  users: {
+    group: 'get';
+    open: never;
+    service: 'get' | 'getFollowers' | 'getSubscriptions';
+    user: 'get' | 'getFollowers' | 'getSubscriptions' | 'report' | 'search';
+  };
+  utils: {
+    group: 'checkLink' | 'getLinkStats' | 'getServerTime' | 'getShortLink' | 'resolveScreenName';
+    open: never;
+    service: 'checkLink' | 'getLinkStats' | 'getServerTime' | 'getShortLink' | 'resolveScreenName';
+    user:
+      | 'checkLink'
+      | 'deleteFromLastShortened'
+      | 'getLastShortenedLinks'
+      | 'getLinkStats'
+      | 'getServerTime'
+      | 'getShortLink'
+      | 'resolveScreenName';
+  };
+  video: {
+    group: never;
+    open: never;
+    service: never;
+    user:
+      | 'add'
+      | 'addAlbum'
+      | 'addToAlbum'
+      | 'createComment'
+      | 'delete'
+      | 'deleteAlbum'
+      | 'deleteComment'
+      | 'edit'
+      | 'editAlbum'
+      | 'editComment'
+      | 'get'
+      | 'getAlbumById'
+      | 'getAlbums'
+      | 'getAlbumsByVideo'
+      | 'getComments'
+      | 'getLongPollServer'
+      | 'getThumbUploadUrl'
+      | 'liveGetCategories'
+      | 'removeFromAlbum'
+      | 'reorderAlbums'
+      | 'reorderVideos'
+      | 'report'
+      | 'reportComment'
+      | 'restore'
+      | 'restoreComment'
+      | 'save'
+      | 'saveUploadedThumb'
+      | 'search'
+      | 'startStreaming'
+      | 'stopStreaming'
+      | 'unpinComment';
+  };
+  wall: {
+    group: 'closeComments' | 'createComment' | 'openComments';
+    open: never;
+    service: 'get' | 'getById' | 'getComments' | 'getReposts' | 'search';
+    user:
+      | 'checkCopyrightLink'
+      | 'closeComments'
+      | 'createComment'
+      | 'delete'
+      | 'deleteComment'
+      | 'edit'
+      | 'editAdsStealth'
+      | 'editComment'
+      | 'get'
+      | 'getById'
+      | 'getComment'
+      | 'getComments'
+      | 'getReposts'
+      | 'openComments'
+      | 'parseAttachedLink'
+      | 'pin'
+      | 'post'
+      | 'postAdsStealth'
+      | 'reportComment'
+      | 'reportPost'
+      | 'repost'
+      | 'restore'
+      | 'restoreComment'
+      | 'search'
+      | 'unpin';
+  };
+  widgets: {
+    group: never;
+    open: never;
+    service: 'getComments' | 'getPages';
+    user: 'getComments' | 'getPages';
+  };
+}
+
+/** A section as a session of scope `T` sees it: only the methods its token may call. */
+export type SectionFor<S extends keyof SectionMap, T extends TokenScope> = 'any' extends T
+  ? SectionMap[S]
+  : Pick<SectionMap[S], SectionMethodsByToken[S][Exclude<T, 'any'>] & keyof SectionMap[S]>;
+
+/**
+ * Every API section as a lazily created property; sessions extend this. A
+ * session typed for a token type (`SectionsBase<'group'>`) shows only the
+ * methods that token type may call.
+ */
+export abstract class SectionsBase<T extends TokenScope = 'any'> implements MethodCaller {
   #account?: AccountSection;
   #ads?: AdsSection;
   #appWidgets?: AppWidgetsSection;
@@ -95,217 +942,217 @@ export abstract class SectionsBase implements MethodCaller {
   abstract callMethod<R>(method: string, params: object | undefined, options?: CallOptions): Promise<R>;
 
   /** The `account.*` methods. */
-  get account(): AccountSection {
+  get account(): SectionFor<'account', T> {
     return (this.#account ??= new AccountSection(this));
   }
 
   /** The `ads.*` methods. */
-  get ads(): AdsSection {
+  get ads(): SectionFor<'ads', T> {
     return (this.#ads ??= new AdsSection(this));
   }
 
   /** The `appWidgets.*` methods. */
-  get appWidgets(): AppWidgetsSection {
+  get appWidgets(): SectionFor<'appWidgets', T> {
     return (this.#appWidgets ??= new AppWidgetsSection(this));
   }
 
   /** The `apps.*` methods. */
-  get apps(): AppsSection {
+  get apps(): SectionFor<'apps', T> {
     return (this.#apps ??= new AppsSection(this));
   }
 
   /** The `auth.*` methods. */
-  get auth(): AuthSection {
+  get auth(): SectionFor<'auth', T> {
     return (this.#auth ??= new AuthSection(this));
   }
 
   /** The `board.*` methods. */
-  get board(): BoardSection {
+  get board(): SectionFor<'board', T> {
     return (this.#board ??= new BoardSection(this));
   }
 
   /** The `bugtracker.*` methods. */
-  get bugtracker(): BugtrackerSection {
+  get bugtracker(): SectionFor<'bugtracker', T> {
     return (this.#bugtracker ??= new BugtrackerSection(this));
   }
 
   /** The `calls.*` methods. */
-  get calls(): CallsSection {
+  get calls(): SectionFor<'calls', T> {
     return (this.#calls ??= new CallsSection(this));
   }
 
   /** The `database.*` methods. */
-  get database(): DatabaseSection {
+  get database(): SectionFor<'database', T> {
     return (this.#database ??= new DatabaseSection(this));
   }
 
   /** The `docs.*` methods. */
-  get docs(): DocsSection {
+  get docs(): SectionFor<'docs', T> {
     return (this.#docs ??= new DocsSection(this));
   }
 
   /** The `donut.*` methods. */
-  get donut(): DonutSection {
+  get donut(): SectionFor<'donut', T> {
     return (this.#donut ??= new DonutSection(this));
   }
 
   /** The `downloadedGames.*` methods. */
-  get downloadedGames(): DownloadedGamesSection {
+  get downloadedGames(): SectionFor<'downloadedGames', T> {
     return (this.#downloadedGames ??= new DownloadedGamesSection(this));
   }
 
   /** The `fave.*` methods. */
-  get fave(): FaveSection {
+  get fave(): SectionFor<'fave', T> {
     return (this.#fave ??= new FaveSection(this));
   }
 
   /** The `friends.*` methods. */
-  get friends(): FriendsSection {
+  get friends(): SectionFor<'friends', T> {
     return (this.#friends ??= new FriendsSection(this));
   }
 
   /** The `gifts.*` methods. */
-  get gifts(): GiftsSection {
+  get gifts(): SectionFor<'gifts', T> {
     return (this.#gifts ??= new GiftsSection(this));
   }
 
   /** The `groups.*` methods. */
-  get groups(): GroupsSection {
+  get groups(): SectionFor<'groups', T> {
     return (this.#groups ??= new GroupsSection(this));
   }
 
   /** The `leadForms.*` methods. */
-  get leadForms(): LeadFormsSection {
+  get leadForms(): SectionFor<'leadForms', T> {
     return (this.#leadForms ??= new LeadFormsSection(this));
   }
 
   /** The `likes.*` methods. */
-  get likes(): LikesSection {
+  get likes(): SectionFor<'likes', T> {
     return (this.#likes ??= new LikesSection(this));
   }
 
   /** The `market.*` methods. */
-  get market(): MarketSection {
+  get market(): SectionFor<'market', T> {
     return (this.#market ??= new MarketSection(this));
   }
 
   /** The `messages.*` methods. */
-  get messages(): MessagesSection {
+  get messages(): SectionFor<'messages', T> {
     return (this.#messages ??= new MessagesSection(this));
   }
 
   /** The `newsfeed.*` methods. */
-  get newsfeed(): NewsfeedSection {
+  get newsfeed(): SectionFor<'newsfeed', T> {
     return (this.#newsfeed ??= new NewsfeedSection(this));
   }
 
   /** The `notes.*` methods. */
-  get notes(): NotesSection {
+  get notes(): SectionFor<'notes', T> {
     return (this.#notes ??= new NotesSection(this));
   }
 
   /** The `notifications.*` methods. */
-  get notifications(): NotificationsSection {
+  get notifications(): SectionFor<'notifications', T> {
     return (this.#notifications ??= new NotificationsSection(this));
   }
 
   /** The `orders.*` methods. */
-  get orders(): OrdersSection {
+  get orders(): SectionFor<'orders', T> {
     return (this.#orders ??= new OrdersSection(this));
   }
 
   /** The `pages.*` methods. */
-  get pages(): PagesSection {
+  get pages(): SectionFor<'pages', T> {
     return (this.#pages ??= new PagesSection(this));
   }
 
   /** The `photos.*` methods. */
-  get photos(): PhotosSection {
+  get photos(): SectionFor<'photos', T> {
     return (this.#photos ??= new PhotosSection(this));
   }
 
   /** The `podcasts.*` methods. */
-  get podcasts(): PodcastsSection {
+  get podcasts(): SectionFor<'podcasts', T> {
     return (this.#podcasts ??= new PodcastsSection(this));
   }
 
   /** The `polls.*` methods. */
-  get polls(): PollsSection {
+  get polls(): SectionFor<'polls', T> {
     return (this.#polls ??= new PollsSection(this));
   }
 
   /** The `prettyCards.*` methods. */
-  get prettyCards(): PrettyCardsSection {
+  get prettyCards(): SectionFor<'prettyCards', T> {
     return (this.#prettyCards ??= new PrettyCardsSection(this));
   }
 
   /** The `search.*` methods. */
-  get search(): SearchSection {
+  get search(): SectionFor<'search', T> {
     return (this.#search ??= new SearchSection(this));
   }
 
   /** The `secure.*` methods. */
-  get secure(): SecureSection {
+  get secure(): SectionFor<'secure', T> {
     return (this.#secure ??= new SecureSection(this));
   }
 
   /** The `stats.*` methods. */
-  get stats(): StatsSection {
+  get stats(): SectionFor<'stats', T> {
     return (this.#stats ??= new StatsSection(this));
   }
 
   /** The `status.*` methods. */
-  get status(): StatusSection {
+  get status(): SectionFor<'status', T> {
     return (this.#status ??= new StatusSection(this));
   }
 
   /** The `storage.*` methods. */
-  get storage(): StorageSection {
+  get storage(): SectionFor<'storage', T> {
     return (this.#storage ??= new StorageSection(this));
   }
 
   /** The `store.*` methods. */
-  get store(): StoreSection {
+  get store(): SectionFor<'store', T> {
     return (this.#store ??= new StoreSection(this));
   }
 
   /** The `stories.*` methods. */
-  get stories(): StoriesSection {
+  get stories(): SectionFor<'stories', T> {
     return (this.#stories ??= new StoriesSection(this));
   }
 
   /** The `streaming.*` methods. */
-  get streaming(): StreamingSection {
+  get streaming(): SectionFor<'streaming', T> {
     return (this.#streaming ??= new StreamingSection(this));
   }
 
   /** The `translations.*` methods. */
-  get translations(): TranslationsSection {
+  get translations(): SectionFor<'translations', T> {
     return (this.#translations ??= new TranslationsSection(this));
   }
 
   /** The `users.*` methods. */
-  get users(): UsersSection {
+  get users(): SectionFor<'users', T> {
     return (this.#users ??= new UsersSection(this));
   }
 
   /** The `utils.*` methods. */
-  get utils(): UtilsSection {
+  get utils(): SectionFor<'utils', T> {
     return (this.#utils ??= new UtilsSection(this));
   }
 
   /** The `video.*` methods. */
-  get video(): VideoSection {
+  get video(): SectionFor<'video', T> {
     return (this.#video ??= new VideoSection(this));
   }
 
   /** The `wall.*` methods. */
-  get wall(): WallSection {
+  get wall(): SectionFor<'wall', T> {
     return (this.#wall ??= new WallSection(this));
   }
 
   /** The `widgets.*` methods. */
-  get widgets(): WidgetsSection {
+  get widgets(): SectionFor<'widgets', T> {
     return (this.#widgets ??= new WidgetsSection(this));
   }
 }

@@ -2,7 +2,7 @@
 // on it; the generated sections hand their calls to `callMethod`.
 
 import { methodInfo, schemaVersion, type MethodName } from '../generated/methods.js';
-import { SectionsBase } from '../generated/sections.js';
+import { SectionsBase, type TokenScope } from '../generated/sections.js';
 import { isSecretKey } from './censor.js';
 import { encodeParams, type ParamEncodings } from './encode-params.js';
 import { ApiError, TransportError } from './errors.js';
@@ -10,9 +10,13 @@ import type { CallOptions } from './method-caller.js';
 import type { MethodParams, MethodWithOptionalParams, NoExtraKeys, SelectResponse } from './method-types.js';
 import { Transport } from './transport.js';
 
-export interface APIOptions {
+export interface APIOptions<T extends TokenScope = 'any'> {
   /** Sent as `access_token` with every call that does not pass its own. */
   accessToken?: string;
+  /** The kind of token (`'user'`, `'group'`, `'service'`): the sections then show
+   * only the methods it may call (`call()` still reaches every method). Default:
+   * `'any'`, every method. */
+  tokenType?: T;
   /** API version; defaults to the version of the schema the SDK was generated from. */
   v?: string;
   /** Language of VK's replies (`ru`, `en`, ...). */
@@ -23,6 +27,8 @@ export interface APIOptions {
   apiBaseUrl?: string;
   /** Milliseconds per call (default 10 000); `CallOptions.timeout` overrides it. */
   timeout?: number;
+  /** An HTTP(S) proxy URL for every request the session makes. */
+  proxy?: string;
   /** More params sent with every call; a call's own params win. */
   extraParams?: Record<string, string | number | boolean>;
   /** Receives the errors of the methods that failed inside an `execute` that
@@ -33,15 +39,16 @@ export interface APIOptions {
 const defaultApiBaseUrl = 'https://api.vk.ru/method';
 const defaultTimeout = 10_000;
 
-export class API extends SectionsBase {
+export class API<T extends TokenScope = 'any'> extends SectionsBase<T> {
   /** The token sent with calls; subclasses that log in set it. */
   protected accessToken: string | undefined;
+  /** The HTTP client of this session: API calls, and the auth flows of subclasses. */
+  protected readonly transport: Transport;
   readonly #apiBaseUrl: string;
   readonly #commonParams: URLSearchParams;
-  readonly #transport: Transport;
   readonly #onExecuteErrors: (errors: ApiError[]) => void;
 
-  constructor(options: APIOptions = {}) {
+  constructor(options: APIOptions<T> = {}) {
     super();
     this.accessToken = options.accessToken;
     this.#apiBaseUrl = new URL(options.apiBaseUrl ?? defaultApiBaseUrl).href.replace(/\/+$/, '');
@@ -51,7 +58,7 @@ export class API extends SectionsBase {
       test_mode: options.testMode ? 1 : undefined,
       ...options.extraParams,
     });
-    this.#transport = new Transport(options.timeout ?? defaultTimeout);
+    this.transport = new Transport({ timeout: options.timeout ?? defaultTimeout, proxy: options.proxy });
     this.#onExecuteErrors = options.onExecuteErrors ?? warnExecuteErrors;
   }
 
@@ -75,7 +82,7 @@ export class API extends SectionsBase {
   }
 
   override async callMethod<R>(method: string, params: object | undefined, options: CallOptions = {}): Promise<R> {
-    const { response, executeErrors } = await this.#request(method, params, options);
+    const { response, executeErrors } = await this.#perform({ method, params, options });
     if (executeErrors.length > 0) this.#onExecuteErrors(executeErrors);
     return response as R;
   }
@@ -86,18 +93,38 @@ export class API extends SectionsBase {
    * beside its result instead of going to `onExecuteErrors`.
    */
   async execute<R = unknown>(params: MethodParams<'execute'>, options: CallOptions = {}): Promise<ExecuteResult<R>> {
-    const { response, executeErrors } = await this.#request('execute', params, options);
+    const { response, executeErrors } = await this.#perform({ method: 'execute', params, options });
     return { response: response as R, executeErrors };
   }
 
-  async #request(method: string, params: object | undefined, options: CallOptions): Promise<ApiReply> {
+  /** The token for a call. Sessions that log in, or hold one token per community, override it. */
+  protected async accessTokenFor(_call: ApiCall): Promise<string | undefined> {
+    return this.accessToken;
+  }
+
+  /** What to do with an error VK answered a call with; the default rethrows it. */
+  protected async recover(error: ApiError, _call: ApiCall): Promise<ApiReply> {
+    throw error;
+  }
+
+  async #perform(call: ApiCall): Promise<ApiReply> {
+    try {
+      return await this.#send(call);
+    } catch (error) {
+      if (error instanceof ApiError) return this.recover(error, call);
+      throw error;
+    }
+  }
+
+  async #send({ method, params, options }: ApiCall): Promise<ApiReply> {
     // Common params, then the token, then the call's own params, which win.
     const form = new URLSearchParams(this.#commonParams);
-    if (this.accessToken !== undefined) form.set('access_token', this.accessToken);
+    const token = await this.accessTokenFor({ method, params, options });
+    if (token !== undefined) form.set('access_token', token);
     for (const [key, value] of encodeParams(params, encodingsOf(method))) form.set(key, value);
 
     const secrets = [...form].filter(([key]) => isSecretKey(key)).map(([, value]) => value);
-    const reply = await this.#transport.postForm(`${this.#apiBaseUrl}/${encodeURIComponent(method)}`, form, {
+    const reply = await this.transport.postForm(`${this.#apiBaseUrl}/${encodeURIComponent(method)}`, form, {
       signal: options.signal,
       timeout: options.timeout,
       secrets,
@@ -107,7 +134,7 @@ export class API extends SectionsBase {
 
   /** Closes the client's connections; calls made afterwards fail. */
   async close(): Promise<void> {
-    await this.#transport.close();
+    await this.transport.close();
   }
 }
 
@@ -117,7 +144,15 @@ export interface ExecuteResult<R> {
   executeErrors: ApiError[];
 }
 
-interface ApiReply {
+/** One call as the session handles it. */
+export interface ApiCall {
+  readonly method: string;
+  readonly params: object | undefined;
+  readonly options: CallOptions;
+}
+
+/** VK's reply to a call that succeeded: the result, and the errors of calls that failed inside an execute. */
+export interface ApiReply {
   response: unknown;
   executeErrors: ApiError[];
 }

@@ -2,8 +2,9 @@
 // cancellation. Secrets travel in the form body only, never in a URL or a header.
 
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { Agent, errors as undiciErrors } from 'undici';
+import { errors as undiciErrors, type Dispatcher } from 'undici';
 import { scrubText } from './censor.js';
+import { createDispatcher, type DispatcherOptions } from './dispatcher.js';
 import { TimeoutError, TransportError, VkError } from './errors.js';
 
 export interface PostOptions {
@@ -19,12 +20,14 @@ const excerptLength = 200;
 
 export class Transport {
   readonly #timeout: number;
-  #agent: Agent | undefined;
+  readonly #proxy: string | undefined;
+  #agent: Dispatcher | undefined;
   #closed = false;
 
-  /** @param timeout default milliseconds per request */
-  constructor(timeout: number) {
-    this.#timeout = checkTimeout(timeout);
+  /** @param options.timeout default milliseconds per request */
+  constructor(options: DispatcherOptions) {
+    this.#timeout = checkTimeout(options.timeout);
+    this.#proxy = options.proxy;
   }
 
   /** POSTs `form` to `url` and returns the parsed JSON reply. A reply with an HTTP
@@ -53,7 +56,7 @@ export class Transport {
     let status: number;
     let text: string;
     try {
-      const response = await this.#dispatcher().request({
+      const response = await this.dispatcher.request({
         origin,
         path: pathname + search,
         method: 'POST',
@@ -104,13 +107,11 @@ export class Transport {
     await agent?.close();
   }
 
-  // Built on first use so that constructing a client opens nothing.
-  #dispatcher(): Agent {
-    this.#agent ??= new Agent({
-      connectTimeout: this.#timeout,
-      headersTimeout: this.#timeout,
-      bodyTimeout: this.#timeout,
-    });
+  /** The dispatcher every request of this client goes through (built on first use,
+   * so that constructing a client opens nothing); auth flows share it. */
+  get dispatcher(): Dispatcher {
+    if (this.#closed) throw new VkError('The client is closed');
+    this.#agent ??= createDispatcher({ timeout: this.#timeout, proxy: this.#proxy });
     return this.#agent;
   }
 }
