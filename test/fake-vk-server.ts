@@ -4,6 +4,7 @@
 // added as more routes or handlers without touching the API route.
 
 import http from 'node:http';
+import { runBatchScript } from './fake-execute.js';
 import type { AddressInfo } from 'node:net';
 
 export interface RecordedRequest {
@@ -112,6 +113,7 @@ export async function startFakeVk(options: FakeVkOptions = {}): Promise<FakeVk> 
       return apiError(request, method, { error_code: 8, error_msg: `Invalid request: version ${v} is not supported` });
     }
     const handler = methods.get(method);
+    if (!handler && method === 'execute') return json(await runExecute(request));
     if (!handler) return apiError(request, method, { error_code: 3, error_msg: 'Unknown method passed' });
 
     let result: unknown;
@@ -126,6 +128,30 @@ export async function startFakeVk(options: FakeVkOptions = {}): Promise<FakeVk> 
     return json({ response: result });
   };
   routes.push({ pattern: /^\/method\/([^/]+)$/, handler: apiRoute });
+
+  // execute, unless a test answers it itself: runs the script's calls against the
+  // method handlers, with the script's token and version.
+  const runExecute = async (request: RecordedRequest) => {
+    try {
+      return await runBatchScript(request.params['code'] ?? '', async (method, params) => {
+        const handler = methods.get(method);
+        if (!handler) return { error: { error_code: 3, error_msg: 'Unknown method passed' } };
+        const inner = { ...request, path: `/method/${method}`, params: { ...request.params, ...params } };
+        try {
+          const result = await handler(inner.params, inner);
+          if (result instanceof FakeApiError) return { error: result.fields };
+          if (result instanceof RawReply) throw new Error(`a RawReply cannot stand inside execute (${method})`);
+          return { result };
+        } catch (error) {
+          if (error instanceof FakeApiError) return { error: error.fields };
+          throw error;
+        }
+      });
+    } catch (error) {
+      if (!(error instanceof SyntaxError)) throw error;
+      return { error: { error_code: 12, error_msg: `Unable to compile code: ${error.message}` } };
+    }
+  };
 
   const server = http.createServer((req, res) => {
     handle(req, res).catch(() => res.destroy());
