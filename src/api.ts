@@ -116,13 +116,22 @@ export class API<T extends TokenScope = 'any'> extends SectionsBase<T> {
     }
   }
 
-  async #send({ method, params, options }: ApiCall): Promise<ApiReply> {
-    // Common params, then the token, then the call's own params, which win.
-    const form = new URLSearchParams(this.#commonParams);
-    const token = await this.accessTokenFor({ method, params, options });
-    if (token !== undefined) form.set('access_token', token);
-    for (const [key, value] of encodeParams(params, encodingsOf(method))) form.set(key, value);
+  async #send(call: ApiCall): Promise<ApiReply> {
+    const form = await this.#form(call);
+    return this.#dispatch(call.method, form, call.options);
+  }
 
+  /** The form body: common params, then the token, then the call's own params, which win. */
+  async #form(call: ApiCall): Promise<URLSearchParams> {
+    const form = new URLSearchParams(this.#commonParams);
+    const token = await this.accessTokenFor(call);
+    if (token !== undefined) form.set('access_token', token);
+    for (const [key, value] of encodeParams(call.params, encodingsOf(call.method))) form.set(key, value);
+    return form;
+  }
+
+  /** Sends one form to VK and unwraps the reply. */
+  async #dispatch(method: string, form: URLSearchParams, options: CallOptions): Promise<ApiReply> {
     const secrets = [...form].filter(([key]) => isSecretKey(key)).map(([, value]) => value);
     const reply = await this.transport.postForm(`${this.#apiBaseUrl}/${encodeURIComponent(method)}`, form, {
       signal: options.signal,
