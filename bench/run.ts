@@ -2,9 +2,10 @@
 // parallel), then one summary table. Figures only: no timing is asserted.
 import { benchGenerate } from './generate.js';
 import { printSummary, type SummaryRow } from './lib/report.js';
+import { benchRuntime } from './runtime.js';
 import { benchTypecheck } from './typecheck.js';
 
-const benches = [benchGenerate, benchTypecheck];
+const benches = [benchGenerate, benchTypecheck, benchRuntime];
 
 const rows: SummaryRow[] = [];
 for (const bench of benches) {

@@ -23,7 +23,7 @@ const diagnosticsShown = [
 ];
 
 /** Polls `npx tsc -p tsconfig.build.json` until it succeeds: src/ may be mid-edit by someone else. */
-async function buildDist(): Promise<void> {
+export async function buildDist(): Promise<void> {
   const pollMs = 60_000;
   const deadline = Date.now() + 30 * 60_000;
   for (;;) {

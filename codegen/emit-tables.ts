@@ -4,6 +4,7 @@
 import { jsdoc } from './jsdoc.js';
 import type { Model } from './model.js';
 import { paramEncodings } from './emit-params.js';
+import { pageBounds } from './pagination.js';
 import { ImportSet, relativeModule, TypeRenderer, union } from './type-expressions.js';
 
 function methodsModule(model: Model, header: string): string {
@@ -28,10 +29,13 @@ function methodsModule(model: Model, header: string): string {
       pairs.push(`readonly [${use(method.paramsModule, `${method.typePrefix}PlainParams`)}, ${response(defaults)}]`);
       return `'${method.name}': readonly [${pairs.join(', ')}];`;
     });
+  const paginated: string[] = [];
   const info = model.methods.map((method) => {
     const encode = paramEncodings(method, encodingRenderer);
+    const page = pageBounds(method, model.schema);
+    if (page) paginated.push(`'${method.name}'`);
     const access = `access: ${JSON.stringify(method.access)}`;
-    return `'${method.name}': { ${access}${encode ? `, encode: ${JSON.stringify(encode)}` : ''} },`;
+    return `'${method.name}': { ${access}${encode ? `, encode: ${JSON.stringify(encode)}` : ''}${page ? `, page: ${JSON.stringify(page)}` : ''} },`;
   });
   const tokenTypes = [...new Set(model.methods.flatMap((m) => m.access))].sort();
   return `${header}
@@ -45,9 +49,21 @@ export type AccessTokenType = ${union(tokenTypes.map((t) => JSON.stringify(t)))}
 /** How a param is encoded when its JS value alone does not say. */
 export type ParamEncoding = 'json' | { readonly valueObject: readonly string[] };
 
+/** The schema's bounds of a paginated method's \`count\` and \`offset\` params. */
+export interface PageBounds {
+  /** The most items one call returns: the default page size. */
+  readonly maxCount?: number;
+  /** The fewest items one call may ask for, when above 1. */
+  readonly minCount?: number;
+  /** The highest offset the method accepts. */
+  readonly maxOffset?: number;
+}
+
 export interface MethodInfo {
   readonly access: readonly AccessTokenType[];
   readonly encode?: { readonly [param: string]: ParamEncoding };
+  /** Set for the methods \`paginate()\` walks. */
+  readonly page?: PageBounds;
 }
 
 /**
@@ -77,6 +93,9 @@ export type MethodName =
 export interface MethodVariants {
 ${variants.join('\n')}
 }
+
+/** The methods with \`count\` and \`offset\` params and a \`{ count, items }\` response, which \`paginate()\` walks. */
+export type PaginatedMethod = ${union(paginated)};
 
 /** What the runtime needs to know of each method. */
 export const methodInfo: { readonly [M in MethodName]: MethodInfo } = {

@@ -3,6 +3,7 @@
 import { emitDefinitions } from './emit-definitions.js';
 import { emitSections } from './emit-sections.js';
 import { emitTables } from './emit-tables.js';
+import { emitValidation } from './emit-validation.js';
 import { loadSchema } from './load.js';
 import { buildModel, type Model } from './model.js';
 import { normalizeSchema } from './normalize.js';
@@ -27,8 +28,9 @@ export function generateSources(schemaDir: string, overlays: Overlays): Generate
   const sections = emitSections(model, top);
   const typeModules = [...definitions.keys(), ...[...sections.keys()].filter((m) => m !== 'sections')];
   const tables = emitTables(model, typeModules, top);
+  const validation = emitValidation(model, top);
   const files = new Map<string, string>();
-  for (const modules of [definitions, sections, tables]) {
+  for (const modules of [definitions, sections, tables, validation]) {
     for (const [module, source] of modules) files.set(`${module}.ts`, source);
   }
   return { files, model, overlaysApplied };

@@ -317,9 +317,21 @@ export type AccessTokenType = 'group' | 'open' | 'service' | 'user';
 /** How a param is encoded when its JS value alone does not say. */
 export type ParamEncoding = 'json' | { readonly valueObject: readonly string[] };
 
+/** The schema's bounds of a paginated method's `count` and `offset` params. */
+export interface PageBounds {
+  /** The most items one call returns: the default page size. */
+  readonly maxCount?: number;
+  /** The fewest items one call may ask for, when above 1. */
+  readonly minCount?: number;
+  /** The highest offset the method accepts. */
+  readonly maxOffset?: number;
+}
+
 export interface MethodInfo {
   readonly access: readonly AccessTokenType[];
   readonly encode?: { readonly [param: string]: ParamEncoding };
+  /** Set for the methods `paginate()` walks. */
+  readonly page?: PageBounds;
 }
 
 /**
@@ -612,13 +624,89 @@ export interface MethodVariants {
   ];
 }
 
+/** The methods with `count` and `offset` params and a `{ count, items }` response, which `paginate()` walks. */
+export type PaginatedMethod =
+  | 'account.getActiveOffers'
+  | 'account.getBanned'
+  | 'appWidgets.getAppImages'
+  | 'appWidgets.getGroupImages'
+  | 'apps.getCatalog'
+  | 'apps.getFriendsList'
+  | 'board.getComments'
+  | 'board.getTopics'
+  | 'database.getChairs'
+  | 'database.getCities'
+  | 'database.getCountries'
+  | 'database.getFaculties'
+  | 'database.getMetroStations'
+  | 'database.getRegions'
+  | 'database.getSchools'
+  | 'database.getUniversities'
+  | 'docs.get'
+  | 'docs.search'
+  | 'donut.getFriends'
+  | 'fave.get'
+  | 'fave.getPages'
+  | 'friends.get'
+  | 'friends.getRequests'
+  | 'friends.getSuggestions'
+  | 'friends.search'
+  | 'gifts.get'
+  | 'groups.get'
+  | 'groups.getAddresses'
+  | 'groups.getBanned'
+  | 'groups.getInvitedUsers'
+  | 'groups.getInvites'
+  | 'groups.getMembers'
+  | 'groups.getRequests'
+  | 'groups.search'
+  | 'likes.getList'
+  | 'market.get'
+  | 'market.getAlbums'
+  | 'market.getComments'
+  | 'market.getGroupOrders'
+  | 'market.getOrderItems'
+  | 'market.getOrders'
+  | 'market.search'
+  | 'market.searchItems'
+  | 'market.searchItemsBasic'
+  | 'messages.getConversationMembers'
+  | 'messages.getConversations'
+  | 'messages.getHistory'
+  | 'messages.getIntentUsers'
+  | 'messages.search'
+  | 'newsfeed.getMentions'
+  | 'newsfeed.getSuggestedSources'
+  | 'notes.get'
+  | 'notes.getComments'
+  | 'photos.get'
+  | 'photos.getAlbums'
+  | 'photos.getAll'
+  | 'photos.getAllComments'
+  | 'photos.getComments'
+  | 'photos.getNewTags'
+  | 'photos.getUserPhotos'
+  | 'photos.search'
+  | 'prettyCards.get'
+  | 'stories.getViewers'
+  | 'users.getFollowers'
+  | 'users.search'
+  | 'utils.getLastShortenedLinks'
+  | 'video.get'
+  | 'video.getAlbums'
+  | 'video.getComments'
+  | 'video.search'
+  | 'wall.get'
+  | 'wall.getComments'
+  | 'wall.search';
+
 /** What the runtime needs to know of each method. */
 export const methodInfo: { readonly [M in MethodName]: MethodInfo } = {
   'account.ban': { access: ['user'] },
   'account.changePassword': { access: ['user'] },
-  'account.getActiveOffers': { access: ['user'] },
+  'account.getActiveOffers': { access: ['user'], page: { maxCount: 100 } },
   'account.getAppPermissions': { access: ['user'] },
-  'account.getBanned': { access: ['user'] },
+  'account.getBanned': { access: ['user'], page: { maxCount: 200 } },
   'account.getCounters': { access: ['user'] },
   'account.getInfo': { access: ['user'] },
   'account.getProfileInfo': { access: ['user'] },
@@ -680,9 +768,9 @@ export const methodInfo: { readonly [M in MethodName]: MethodInfo } = {
   'ads.updateTargetGroup': { access: ['user'] },
   'ads.updateTargetPixel': { access: ['user'] },
   'appWidgets.getAppImageUploadServer': { access: ['service'] },
-  'appWidgets.getAppImages': { access: ['group', 'service', 'user'] },
+  'appWidgets.getAppImages': { access: ['group', 'service', 'user'], page: { maxCount: 100 } },
   'appWidgets.getGroupImageUploadServer': { access: ['group'] },
-  'appWidgets.getGroupImages': { access: ['group'] },
+  'appWidgets.getGroupImages': { access: ['group'], page: { maxCount: 100 } },
   'appWidgets.getImagesById': { access: ['group', 'service', 'user'] },
   'appWidgets.saveAppImage': { access: ['service'] },
   'appWidgets.saveGroupImage': { access: ['group'] },
@@ -692,8 +780,8 @@ export const methodInfo: { readonly [M in MethodName]: MethodInfo } = {
   'apps.deleteAppRequests': { access: ['user'] },
   'apps.deleteSnippet': { access: ['service'] },
   'apps.get': { access: ['service', 'user'] },
-  'apps.getCatalog': { access: ['service', 'user'] },
-  'apps.getFriendsList': { access: ['user'] },
+  'apps.getCatalog': { access: ['service', 'user'], page: {} },
+  'apps.getFriendsList': { access: ['user'], page: { maxCount: 5000 } },
   'apps.getLeaderboard': { access: ['user'] },
   'apps.getMiniAppPolicies': { access: ['user'] },
   'apps.getScopes': { access: ['user'] },
@@ -716,8 +804,8 @@ export const methodInfo: { readonly [M in MethodName]: MethodInfo } = {
   'board.editComment': { access: ['user'] },
   'board.editTopic': { access: ['user'] },
   'board.fixTopic': { access: ['user'] },
-  'board.getComments': { access: ['service', 'user'] },
-  'board.getTopics': { access: ['service', 'user'] },
+  'board.getComments': { access: ['service', 'user'], page: { maxCount: 100 } },
+  'board.getTopics': { access: ['service', 'user'], page: { maxCount: 100 } },
   'board.openTopic': { access: ['user'] },
   'board.restoreComment': { access: ['group', 'user'] },
   'board.unfixTopic': { access: ['user'] },
@@ -737,22 +825,22 @@ export const methodInfo: { readonly [M in MethodName]: MethodInfo } = {
   'bugtracker.setProductIsOver': { access: [] },
   'calls.forceFinish': { access: ['user'] },
   'calls.start': { access: ['user'] },
-  'database.getChairs': { access: ['service', 'user'] },
-  'database.getCities': { access: ['user'] },
+  'database.getChairs': { access: ['service', 'user'], page: { maxCount: 10000 } },
+  'database.getCities': { access: ['user'], page: { maxCount: 1000 } },
   'database.getCitiesById': { access: ['service', 'user'] },
-  'database.getCountries': { access: ['user'] },
+  'database.getCountries': { access: ['user'], page: { maxCount: 1000 } },
   'database.getCountriesById': { access: ['service', 'user'] },
-  'database.getFaculties': { access: ['service', 'user'] },
-  'database.getMetroStations': { access: ['service', 'user'] },
+  'database.getFaculties': { access: ['service', 'user'], page: { maxCount: 10000 } },
+  'database.getMetroStations': { access: ['service', 'user'], page: { maxCount: 500 } },
   'database.getMetroStationsById': { access: ['service', 'user'] },
-  'database.getRegions': { access: ['service', 'user'] },
+  'database.getRegions': { access: ['service', 'user'], page: { maxCount: 1000 } },
   'database.getSchoolClasses': { access: ['service', 'user'] },
-  'database.getSchools': { access: ['service', 'user'] },
-  'database.getUniversities': { access: ['service', 'user'] },
+  'database.getSchools': { access: ['service', 'user'], page: { maxCount: 10000 } },
+  'database.getUniversities': { access: ['service', 'user'], page: { maxCount: 10000 } },
   'docs.add': { access: ['user'] },
   'docs.delete': { access: ['user'] },
   'docs.edit': { access: ['user'] },
-  'docs.get': { access: ['user'] },
+  'docs.get': { access: ['user'], page: {} },
   'docs.getById': { access: ['group', 'user'] },
   'docs.getMessagesUploadServer': { access: ['group', 'user'] },
   'docs.getTypes': { access: ['user'] },
@@ -760,8 +848,8 @@ export const methodInfo: { readonly [M in MethodName]: MethodInfo } = {
   'docs.getWallUploadServer': { access: ['group', 'user'] },
   'docs.restore': { access: ['user'] },
   'docs.save': { access: ['group', 'user'] },
-  'docs.search': { access: ['group', 'user'] },
-  'donut.getFriends': { access: ['user'] },
+  'docs.search': { access: ['group', 'user'], page: {} },
+  'donut.getFriends': { access: ['user'], page: { maxCount: 100 } },
   'donut.getSubscription': { access: ['user'] },
   'donut.getSubscriptions': { access: ['user'] },
   'donut.isDon': { access: ['user'] },
@@ -775,8 +863,8 @@ export const methodInfo: { readonly [M in MethodName]: MethodInfo } = {
   'fave.addTag': { access: ['user'] },
   'fave.addVideo': { access: ['user'] },
   'fave.editTag': { access: ['user'] },
-  'fave.get': { access: ['user'] },
-  'fave.getPages': { access: ['user'] },
+  'fave.get': { access: ['user'], page: { maxCount: 100 } },
+  'fave.getPages': { access: ['user'], page: { maxCount: 500, maxOffset: 10000 } },
   'fave.getTags': { access: ['user'] },
   'fave.markSeen': { access: ['user'] },
   'fave.removeArticle': { access: ['user'] },
@@ -798,16 +886,16 @@ export const methodInfo: { readonly [M in MethodName]: MethodInfo } = {
   'friends.deleteList': { access: ['user'] },
   'friends.edit': { access: ['user'] },
   'friends.editList': { access: ['user'] },
-  'friends.get': { access: ['service', 'user'] },
+  'friends.get': { access: ['service', 'user'], page: {} },
   'friends.getAppUsers': { access: ['user'] },
   'friends.getLists': { access: ['user'] },
   'friends.getMutual': { access: ['user'] },
   'friends.getOnline': { access: ['user'] },
   'friends.getRecent': { access: ['user'] },
-  'friends.getRequests': { access: ['user'] },
-  'friends.getSuggestions': { access: ['user'] },
-  'friends.search': { access: ['user'] },
-  'gifts.get': { access: ['user'] },
+  'friends.getRequests': { access: ['user'], page: { maxCount: 1000 } },
+  'friends.getSuggestions': { access: ['user'], page: { maxCount: 100 } },
+  'friends.search': { access: ['user'], page: { maxCount: 1000 } },
+  'gifts.get': { access: ['user'], page: {} },
   'groups.addAddress': { access: ['group', 'user'] },
   'groups.addCallbackServer': { access: ['group', 'user'] },
   'groups.addLink': { access: ['user'] },
@@ -824,21 +912,21 @@ export const methodInfo: { readonly [M in MethodName]: MethodInfo } = {
   'groups.editLink': { access: ['user'] },
   'groups.editManager': { access: ['user'] },
   'groups.enableOnline': { access: ['group', 'user'] },
-  'groups.get': { access: ['service', 'user'] },
-  'groups.getAddresses': { access: ['service', 'user'] },
-  'groups.getBanned': { access: ['group', 'user'] },
+  'groups.get': { access: ['service', 'user'], page: { maxCount: 1000 } },
+  'groups.getAddresses': { access: ['service', 'user'], page: {} },
+  'groups.getBanned': { access: ['group', 'user'], page: { maxCount: 200 } },
   'groups.getById': { access: ['group', 'service', 'user'] },
   'groups.getCallbackConfirmationCode': { access: ['group', 'user'] },
   'groups.getCallbackServers': { access: ['group', 'user'] },
   'groups.getCallbackSettings': { access: ['group', 'user'] },
   'groups.getCatalogInfo': { access: ['user'] },
-  'groups.getInvitedUsers': { access: ['user'] },
-  'groups.getInvites': { access: ['user'] },
+  'groups.getInvitedUsers': { access: ['user'], page: {} },
+  'groups.getInvites': { access: ['user'], page: {} },
   'groups.getLongPollServer': { access: ['group', 'user'] },
   'groups.getLongPollSettings': { access: ['group', 'user'] },
-  'groups.getMembers': { access: ['group', 'service', 'user'] },
+  'groups.getMembers': { access: ['group', 'service', 'user'], page: { maxCount: 1000 } },
   'groups.getOnlineStatus': { access: ['group', 'user'] },
-  'groups.getRequests': { access: ['user'] },
+  'groups.getRequests': { access: ['user'], page: { maxCount: 200 } },
   'groups.getSettings': { access: ['user'] },
   'groups.getTagList': { access: ['group', 'user'] },
   'groups.getTokenPermissions': { access: ['group'] },
@@ -848,7 +936,7 @@ export const methodInfo: { readonly [M in MethodName]: MethodInfo } = {
   'groups.leave': { access: ['user'] },
   'groups.removeUser': { access: ['user'] },
   'groups.reorderLink': { access: ['user'] },
-  'groups.search': { access: ['user'] },
+  'groups.search': { access: ['user'], page: { maxCount: 1000 } },
   'groups.setCallbackSettings': { access: ['group', 'user'] },
   'groups.setLongPollSettings': { access: ['group', 'user'] },
   'groups.setSettings': { access: ['group', 'user'] },
@@ -868,7 +956,7 @@ export const methodInfo: { readonly [M in MethodName]: MethodInfo } = {
   'leadForms.update': { access: ['user'] },
   'likes.add': { access: ['user'] },
   'likes.delete': { access: ['user'] },
-  'likes.getList': { access: ['service', 'user'] },
+  'likes.getList': { access: ['service', 'user'], page: { maxCount: 1000 } },
   'likes.isLiked': { access: ['user'] },
   'market.add': { access: ['user'] },
   'market.addAlbum': { access: ['user'] },
@@ -888,16 +976,16 @@ export const methodInfo: { readonly [M in MethodName]: MethodInfo } = {
   'market.editProperty': { access: ['user'] },
   'market.editPropertyVariant': { access: ['user'] },
   'market.filterCategories': { access: ['user'] },
-  'market.get': { access: ['user'] },
+  'market.get': { access: ['user'], page: { maxCount: 200 } },
   'market.getAlbumById': { access: ['user'] },
-  'market.getAlbums': { access: ['user'] },
+  'market.getAlbums': { access: ['user'], page: { maxCount: 100 } },
   'market.getById': { access: ['user'] },
   'market.getCategories': { access: ['user'] },
-  'market.getComments': { access: ['user'] },
-  'market.getGroupOrders': { access: ['group', 'user'] },
+  'market.getComments': { access: ['user'], page: { maxCount: 100 } },
+  'market.getGroupOrders': { access: ['group', 'user'], page: { maxCount: 50 } },
   'market.getOrderById': { access: ['group', 'user'] },
-  'market.getOrderItems': { access: ['group', 'user'] },
-  'market.getOrders': { access: ['user'] },
+  'market.getOrderItems': { access: ['group', 'user'], page: {} },
+  'market.getOrders': { access: ['user'], page: { maxCount: 10 } },
   'market.getProductPhotoUploadServer': { access: ['user'] },
   'market.getProperties': { access: ['user'] },
   'market.groupItems': { access: ['user'] },
@@ -910,9 +998,9 @@ export const methodInfo: { readonly [M in MethodName]: MethodInfo } = {
   'market.restoreComment': { access: ['user'] },
   'market.saveProductPhoto': { access: ['user'] },
   'market.saveProductPhotoBulk': { access: ['user'] },
-  'market.search': { access: ['user'] },
-  'market.searchItems': { access: ['user'] },
-  'market.searchItemsBasic': { access: ['user'] },
+  'market.search': { access: ['user'], page: { maxCount: 200 } },
+  'market.searchItems': { access: ['user'], page: { maxCount: 300 } },
+  'market.searchItemsBasic': { access: ['user'], page: { maxCount: 300, maxOffset: 1000 } },
   'market.ungroupItems': { access: ['user'] },
   'messages.addChatUser': { access: ['user'] },
   'messages.addChatUsers': { access: ['user'] },
@@ -929,13 +1017,13 @@ export const methodInfo: { readonly [M in MethodName]: MethodInfo } = {
   'messages.getById': { access: ['group', 'user'] },
   'messages.getChat': { access: ['user'] },
   'messages.getChatPreview': { access: ['user'] },
-  'messages.getConversationMembers': { access: ['group', 'user'] },
-  'messages.getConversations': { access: ['group', 'user'] },
+  'messages.getConversationMembers': { access: ['group', 'user'], page: { maxCount: 1000 } },
+  'messages.getConversations': { access: ['group', 'user'], page: { maxCount: 200 } },
   'messages.getConversationsById': { access: ['group', 'user'] },
-  'messages.getHistory': { access: ['group', 'user'] },
+  'messages.getHistory': { access: ['group', 'user'], page: { maxCount: 200 } },
   'messages.getHistoryAttachments': { access: ['group', 'user'] },
   'messages.getImportantMessages': { access: ['group', 'user'] },
-  'messages.getIntentUsers': { access: ['group'] },
+  'messages.getIntentUsers': { access: ['group'], page: { maxCount: 200 } },
   'messages.getInviteLink': { access: ['group', 'user'] },
   'messages.getLastActivity': { access: ['user'] },
   'messages.getLongPollHistory': { access: ['group', 'user'] },
@@ -954,7 +1042,7 @@ export const methodInfo: { readonly [M in MethodName]: MethodInfo } = {
   'messages.pin': { access: ['group', 'user'] },
   'messages.removeChatUser': { access: ['group', 'user'] },
   'messages.restore': { access: ['group', 'user'] },
-  'messages.search': { access: ['group', 'user'] },
+  'messages.search': { access: ['group', 'user'], page: { maxCount: 100 } },
   'messages.searchConversations': { access: ['group', 'user'] },
   'messages.send': { access: ['group', 'user'], encode: { forward: 'json', keyboard: 'json' } },
   'messages.sendMessageEventAnswer': { access: ['group'] },
@@ -969,9 +1057,9 @@ export const methodInfo: { readonly [M in MethodName]: MethodInfo } = {
   'newsfeed.getBanned': { access: ['user'] },
   'newsfeed.getComments': { access: ['user'] },
   'newsfeed.getLists': { access: ['user'] },
-  'newsfeed.getMentions': { access: ['user'] },
+  'newsfeed.getMentions': { access: ['user'], page: { maxCount: 50 } },
   'newsfeed.getRecommended': { access: ['user'] },
-  'newsfeed.getSuggestedSources': { access: ['user'] },
+  'newsfeed.getSuggestedSources': { access: ['user'], page: { maxCount: 1000 } },
   'newsfeed.ignoreItem': { access: ['user'] },
   'newsfeed.saveList': { access: ['user'] },
   'newsfeed.search': { access: ['service', 'user'] },
@@ -983,9 +1071,9 @@ export const methodInfo: { readonly [M in MethodName]: MethodInfo } = {
   'notes.deleteComment': { access: ['user'] },
   'notes.edit': { access: ['user'] },
   'notes.editComment': { access: ['user'] },
-  'notes.get': { access: ['user'] },
+  'notes.get': { access: ['user'], page: { maxCount: 100 } },
   'notes.getById': { access: ['user'] },
-  'notes.getComments': { access: ['user'] },
+  'notes.getComments': { access: ['user'], page: { maxCount: 100 } },
   'notes.restoreComment': { access: ['user'] },
   'notifications.get': { access: ['user'] },
   'notifications.markAsViewed': { access: ['user'] },
@@ -1015,25 +1103,25 @@ export const methodInfo: { readonly [M in MethodName]: MethodInfo } = {
   'photos.edit': { access: ['user'] },
   'photos.editAlbum': { access: ['user'] },
   'photos.editComment': { access: ['user'] },
-  'photos.get': { access: ['service', 'user'] },
-  'photos.getAlbums': { access: ['service', 'user'] },
+  'photos.get': { access: ['service', 'user'], page: { maxCount: 1000 } },
+  'photos.getAlbums': { access: ['service', 'user'], page: {} },
   'photos.getAlbumsCount': { access: ['user'] },
-  'photos.getAll': { access: ['user'] },
-  'photos.getAllComments': { access: ['user'] },
+  'photos.getAll': { access: ['user'], page: { maxCount: 200 } },
+  'photos.getAllComments': { access: ['user'], page: {} },
   'photos.getById': {
     access: ['service', 'user'],
     encode: { photos: { valueObject: ['owner_id', 'photo_id', 'access_key'] } },
   },
   'photos.getChatUploadServer': { access: ['group', 'user'] },
-  'photos.getComments': { access: ['user'] },
+  'photos.getComments': { access: ['user'], page: { maxCount: 100 } },
   'photos.getMarketAlbumUploadServer': { access: ['user'] },
   'photos.getMessagesUploadServer': { access: ['group', 'user'] },
-  'photos.getNewTags': { access: ['user'] },
+  'photos.getNewTags': { access: ['user'], page: { maxCount: 100 } },
   'photos.getOwnerCoverPhotoUploadServer': { access: ['group', 'user'] },
   'photos.getOwnerPhotoUploadServer': { access: ['user'] },
   'photos.getTags': { access: ['user'] },
   'photos.getUploadServer': { access: ['user'] },
-  'photos.getUserPhotos': { access: ['user'] },
+  'photos.getUserPhotos': { access: ['user'], page: { maxCount: 1000 } },
   'photos.getWallUploadServer': { access: ['user'] },
   'photos.makeCover': { access: ['user'] },
   'photos.move': { access: ['user'] },
@@ -1051,7 +1139,7 @@ export const methodInfo: { readonly [M in MethodName]: MethodInfo } = {
   'photos.saveOwnerCoverPhoto': { access: ['group', 'user'] },
   'photos.saveOwnerPhoto': { access: ['user'] },
   'photos.saveWallPhoto': { access: ['user'] },
-  'photos.search': { access: ['service', 'user'] },
+  'photos.search': { access: ['service', 'user'], page: { maxCount: 1000 } },
   'podcasts.searchPodcast': { access: ['group', 'user'] },
   'polls.addVote': { access: ['user'] },
   'polls.create': { access: ['user'] },
@@ -1065,7 +1153,7 @@ export const methodInfo: { readonly [M in MethodName]: MethodInfo } = {
   'prettyCards.create': { access: ['user'] },
   'prettyCards.delete': { access: ['user'] },
   'prettyCards.edit': { access: ['user'] },
-  'prettyCards.get': { access: ['user'] },
+  'prettyCards.get': { access: ['user'], page: { maxCount: 100 } },
   'prettyCards.getById': { access: ['user'] },
   'prettyCards.getUploadURL': { access: ['user'] },
   'search.getHints': { access: ['user'] },
@@ -1102,7 +1190,7 @@ export const methodInfo: { readonly [M in MethodName]: MethodInfo } = {
   'stories.getReplies': { access: ['group', 'user'] },
   'stories.getStats': { access: ['group', 'user'] },
   'stories.getVideoUploadServer': { access: ['group', 'user'] },
-  'stories.getViewers': { access: ['group', 'user'] },
+  'stories.getViewers': { access: ['group', 'user'], page: {} },
   'stories.hideAllReplies': { access: ['group', 'user'] },
   'stories.hideReply': { access: ['group', 'user'] },
   'stories.save': { access: ['group', 'user'], encode: { upload_results_json: 'json' } },
@@ -1114,13 +1202,13 @@ export const methodInfo: { readonly [M in MethodName]: MethodInfo } = {
   'streaming.getStem': { access: ['service'] },
   'translations.translate': { access: ['service', 'user'] },
   'users.get': { access: ['group', 'service', 'user'] },
-  'users.getFollowers': { access: ['service', 'user'] },
+  'users.getFollowers': { access: ['service', 'user'], page: { maxCount: 1000 } },
   'users.getSubscriptions': { access: ['service', 'user'] },
   'users.report': { access: ['user'] },
-  'users.search': { access: ['user'] },
+  'users.search': { access: ['user'], page: { maxCount: 1000 } },
   'utils.checkLink': { access: ['group', 'service', 'user'] },
   'utils.deleteFromLastShortened': { access: ['user'] },
-  'utils.getLastShortenedLinks': { access: ['user'] },
+  'utils.getLastShortenedLinks': { access: ['user'], page: {} },
   'utils.getLinkStats': { access: ['group', 'service', 'user'] },
   'utils.getServerTime': { access: ['group', 'service', 'user'] },
   'utils.getShortLink': { access: ['group', 'service', 'user'] },
@@ -1135,11 +1223,11 @@ export const methodInfo: { readonly [M in MethodName]: MethodInfo } = {
   'video.edit': { access: ['user'] },
   'video.editAlbum': { access: ['user'] },
   'video.editComment': { access: ['user'] },
-  'video.get': { access: ['user'] },
+  'video.get': { access: ['user'], page: { maxCount: 200 } },
   'video.getAlbumById': { access: ['user'] },
-  'video.getAlbums': { access: ['user'] },
+  'video.getAlbums': { access: ['user'], page: { maxCount: 100 } },
   'video.getAlbumsByVideo': { access: ['user'] },
-  'video.getComments': { access: ['user'] },
+  'video.getComments': { access: ['user'], page: { maxCount: 100 } },
   'video.getLongPollServer': { access: ['user'] },
   'video.getThumbUploadUrl': { access: ['user'] },
   'video.liveGetCategories': { access: ['user'] },
@@ -1152,7 +1240,7 @@ export const methodInfo: { readonly [M in MethodName]: MethodInfo } = {
   'video.restoreComment': { access: ['user'] },
   'video.save': { access: ['user'] },
   'video.saveUploadedThumb': { access: ['user'] },
-  'video.search': { access: ['user'] },
+  'video.search': { access: ['user'], page: { maxCount: 200 } },
   'video.startStreaming': { access: ['user'] },
   'video.stopStreaming': { access: ['user'] },
   'video.unpinComment': { access: ['user'] },
@@ -1164,10 +1252,10 @@ export const methodInfo: { readonly [M in MethodName]: MethodInfo } = {
   'wall.edit': { access: ['user'] },
   'wall.editAdsStealth': { access: ['user'] },
   'wall.editComment': { access: ['user'] },
-  'wall.get': { access: ['service', 'user'] },
+  'wall.get': { access: ['service', 'user'], page: {} },
   'wall.getById': { access: ['service', 'user'], encode: { posts: { valueObject: ['owner_id', 'post_id', 'hash'] } } },
   'wall.getComment': { access: ['user'] },
-  'wall.getComments': { access: ['service', 'user'] },
+  'wall.getComments': { access: ['service', 'user'], page: {} },
   'wall.getReposts': { access: ['service', 'user'] },
   'wall.openComments': { access: ['group', 'user'] },
   'wall.parseAttachedLink': { access: ['user'], encode: { links: 'json' } },
@@ -1179,7 +1267,7 @@ export const methodInfo: { readonly [M in MethodName]: MethodInfo } = {
   'wall.repost': { access: ['user'] },
   'wall.restore': { access: ['user'] },
   'wall.restoreComment': { access: ['user'] },
-  'wall.search': { access: ['service', 'user'] },
+  'wall.search': { access: ['service', 'user'], page: { maxCount: 100 } },
   'wall.unpin': { access: ['user'] },
   'widgets.getComments': { access: ['service', 'user'] },
   'widgets.getPages': { access: ['service', 'user'] },

@@ -1,6 +1,7 @@
 // The undici dispatcher behind every request a session makes, API calls and
 // auth pages alike, so a proxy and a timeout set once apply to all of them.
-import { Agent, ProxyAgent, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+import { undici } from './load-undici.js';
 
 export interface DispatcherOptions {
   /** Milliseconds; undici's connect, header and body timeouts are set from it so they never cut a call short. */
@@ -11,5 +12,6 @@ export interface DispatcherOptions {
 
 export function createDispatcher({ timeout, proxy }: DispatcherOptions): Dispatcher {
   const timeouts = { connectTimeout: timeout, headersTimeout: timeout, bodyTimeout: timeout };
+  const { Agent, ProxyAgent } = undici();
   return proxy === undefined ? new Agent(timeouts) : new ProxyAgent({ uri: proxy, ...timeouts });
 }

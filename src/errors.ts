@@ -17,10 +17,54 @@ export class ParamEncodingError extends VkError {
   constructor(
     /** The param's path, e.g. `keyboard.buttons[0][1].action`. */
     readonly param: string,
-    reason: string,
+    /** Why the value cannot be sent. */
+    readonly reason: string,
   ) {
     super(`Cannot encode param "${param}": ${reason}`);
   }
+}
+
+/** One problem a schema check found. */
+export interface ValidationProblem {
+  /** Where, as code writes it: a param path (`user_ids[3]`, `keyboard.buttons[0][1].action`),
+   * or a response path (`response.items[0].text`). */
+  readonly path: string;
+  /** What is wrong and what was given (censored under secret names). */
+  readonly message: string;
+  /** `unknown`: a param or field the schema lacks; `invalid`: any other mismatch. */
+  readonly kind: 'unknown' | 'invalid';
+}
+
+/** Params that do not match the method's schema. Lists every problem; thrown before anything is sent. */
+export class ValidationError extends VkError {
+  override name = 'ValidationError';
+
+  constructor(
+    /** The method called, e.g. `users.get`. */
+    readonly method: string,
+    readonly problems: readonly ValidationProblem[],
+    options?: ErrorOptions,
+  ) {
+    super(`Invalid params for ${method}:${problemLines(problems)}`, options);
+  }
+}
+
+/** A response that does not match the schema (`validateResponses: 'throw'`): fields VK
+ * sent that the schema lacks, or values of another type. The call did reach VK. */
+export class ResponseValidationError extends VkError {
+  override name = 'ResponseValidationError';
+
+  constructor(
+    /** The method called, e.g. `users.get`. */
+    readonly method: string,
+    readonly problems: readonly ValidationProblem[],
+  ) {
+    super(`The response of ${method} does not match the schema:${problemLines(problems)}`);
+  }
+}
+
+function problemLines(problems: readonly ValidationProblem[]): string {
+  return problems.map((p) => `\n  ${p.path}: ${p.message}`).join('');
 }
 
 /** The request did not produce a VK reply: network failure, HTTP error status,

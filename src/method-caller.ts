@@ -5,8 +5,14 @@
 export interface CallOptions {
   /** Aborts the call (and any wait or retry behind it). */
   signal?: AbortSignal;
-  /** Milliseconds before the call fails with a timeout; overrides the client's `timeout`. */
+  /** Milliseconds each attempt may take before it fails with a timeout (retries get
+   * their own); overrides the client's `timeout`. */
   timeout?: number;
+  /** Retries of this call; overrides the client's `maxRetries`. */
+  maxRetries?: number;
+  /** CommunityAPI: the community whose token the call uses, for methods without a
+   * `group_id` param (default: the call's `group_id`, else the session's first group). */
+  groupId?: number;
 }
 
 export interface MethodCaller {

@@ -9,10 +9,12 @@ type SectionMethod<M> = M extends `${infer S extends keyof SectionMap}.${infer N
     : never
   : never;
 
-/** A method's params: those of its section method's last overload, which takes them all. */
+/** A method's params: those of its section method's last overload, which takes them all.
+ * (`params: infer P`, not `params?:`: a method whose params are required does not
+ * match an optional first parameter, and its params would be `never`.) */
 export type MethodParams<M extends MethodName> = M extends keyof LooseMethods
   ? LooseMethods[M]['params']
-  : SectionMethod<M> extends (params?: infer P, ...rest: never[]) => unknown
+  : SectionMethod<M> extends (params: infer P, ...rest: never[]) => unknown
     ? NonNullable<P>
     : never;
 

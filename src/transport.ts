@@ -2,10 +2,11 @@
 // cancellation. Secrets travel in the form body only, never in a URL or a header.
 
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { errors as undiciErrors, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import { scrubText } from './censor.js';
 import { createDispatcher, type DispatcherOptions } from './dispatcher.js';
 import { TimeoutError, TransportError, VkError } from './errors.js';
+import { undici } from './load-undici.js';
 
 export interface PostOptions {
   /** Aborts the request; the call rejects with the signal's reason. */
@@ -14,6 +15,9 @@ export interface PostOptions {
   timeout?: number | undefined;
   /** Secret values in the form, scrubbed from any error text. */
   secrets?: readonly string[] | undefined;
+  /** Called when the request goes onto the socket, a connection having been found
+   * or made (the rate limiter counts from then, not from the queue). */
+  onWritten?: (() => void) | undefined;
 }
 
 const excerptLength = 200;
@@ -39,49 +43,30 @@ export class Transport {
     const secrets = options.secrets ?? [];
     const { origin, pathname, search } = new URL(url);
     const target = `POST ${pathname}`;
-
-    // One signal for both the caller's abort and our deadline. undici's own header
-    // and body timeouts are set from the same figure so they never cut a call short.
-    const controller = new AbortController();
-    const userSignal = options.signal;
-    userSignal?.throwIfAborted();
-    const onUserAbort = (): void => controller.abort(userSignal?.reason);
-    userSignal?.addEventListener('abort', onUserAbort, { once: true });
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort();
-    }, timeout);
+    options.signal?.throwIfAborted();
 
     let status: number;
     let text: string;
     try {
-      const response = await this.dispatcher.request({
+      ({ status, text } = await exchange(this.dispatcher, {
         origin,
         path: pathname + search,
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
         body: form.toString(),
-        signal: controller.signal,
-        headersTimeout: timeout,
-        bodyTimeout: timeout,
-      });
-      status = response.statusCode;
-      text = await response.body.text();
+        timeout,
+        signal: options.signal,
+        onWritten: options.onWritten,
+      }));
       // undici marks a new connection free one I/O turn after its body ends; without
       // this wait the next sequential call would open a second socket (a second TLS
       // handshake) instead of reusing this one.
       await nextTurn();
     } catch (error) {
-      if (timedOut || error instanceof undiciErrors.HeadersTimeoutError || error instanceof undiciErrors.BodyTimeoutError) {
+      if (error instanceof TimeoutError || error === options.signal?.reason) throw error;
+      const { HeadersTimeoutError, BodyTimeoutError } = undici().errors;
+      if (error instanceof HeadersTimeoutError || error instanceof BodyTimeoutError)
         throw new TimeoutError(timeout, error);
-      }
-      if (controller.signal.aborted) throw controller.signal.reason;
       const reason = error instanceof Error ? error.message : String(error);
       throw new TransportError(`${target} failed: ${scrubText(reason, secrets)}`, { cause: error });
-    } finally {
-      clearTimeout(timer);
-      userSignal?.removeEventListener('abort', onUserAbort);
     }
 
     const excerpt = (): string =>
@@ -99,6 +84,11 @@ export class Transport {
     return reply;
   }
 
+  /** Default milliseconds per request; the auth flows time their requests with it too. */
+  get timeout(): number {
+    return this.#timeout;
+  }
+
   /** Closes the pooled connections; later requests fail. */
   async close(): Promise<void> {
     this.#closed = true;
@@ -114,6 +104,87 @@ export class Transport {
     this.#agent ??= createDispatcher({ timeout: this.#timeout, proxy: this.#proxy });
     return this.#agent;
   }
+}
+
+interface Exchange {
+  origin: string;
+  path: string;
+  body: string;
+  timeout: number;
+  signal: AbortSignal | undefined;
+  onWritten: (() => void) | undefined;
+}
+
+/**
+ * One POST through `dispatcher.dispatch`, collecting the reply. Lower level than
+ * `request()` because it tells when the request goes onto the socket. The deadline
+ * and the caller's abort reject at once; a request still queued for a connection
+ * is then dropped before a byte of it is written. undici's own header and body
+ * timeouts are set from the same figure so they never cut a call short.
+ */
+function exchange(dispatcher: Dispatcher, exchange: Exchange): Promise<{ status: number; text: string }> {
+  const { timeout, signal } = exchange;
+  return new Promise((resolve, reject) => {
+    let controller: Dispatcher.DispatchController | undefined;
+    let stopped: unknown;
+    let status = 0;
+    const chunks: Buffer[] = [];
+    const settle = (): boolean => {
+      if (timer === undefined) return false;
+      clearTimeout(timer);
+      timer = undefined;
+      signal?.removeEventListener('abort', onAbort);
+      return true;
+    };
+    const stop = (reason: unknown): void => {
+      if (!settle()) return;
+      stopped = reason;
+      controller?.abort(reason instanceof Error ? reason : new Error(String(reason)));
+      reject(reason);
+    };
+    const onAbort = (): void => stop(signal?.reason);
+    let timer: NodeJS.Timeout | undefined = setTimeout(() => stop(new TimeoutError(timeout)), timeout);
+    signal?.addEventListener('abort', onAbort, { once: true });
+
+    try {
+      dispatcher.dispatch(
+        {
+          origin: exchange.origin,
+          path: exchange.path,
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+          body: exchange.body,
+          headersTimeout: timeout,
+          bodyTimeout: timeout,
+        },
+        {
+          onRequestStart(started) {
+            if (stopped !== undefined) {
+              started.abort(new Error('the call was given up before it was sent'));
+              return;
+            }
+            controller = started;
+            exchange.onWritten?.();
+          },
+          onResponseStart(_controller, statusCode) {
+            status = statusCode;
+          },
+          onResponseData(_controller, chunk) {
+            chunks.push(chunk);
+          },
+          onResponseEnd() {
+            if (settle()) resolve({ status, text: Buffer.concat(chunks).toString('utf8') });
+          },
+          onResponseError(_controller, error) {
+            if (settle()) reject(error);
+          },
+        },
+      );
+    } catch (error) {
+      // dispatch() throws, rather than calling back, on options it cannot take.
+      if (settle()) reject(error);
+    }
+  });
 }
 
 function checkTimeout(timeout: number): number {

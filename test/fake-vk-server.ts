@@ -47,6 +47,12 @@ export class FakeApiError {
 
 export type MethodHandler = (params: Readonly<Record<string, string>>, request: RecordedRequest) => unknown;
 export type RouteHandler = (request: RecordedRequest, match: RegExpExecArray) => RawReply | Promise<RawReply>;
+/** Runs around the API route (direct calls and execute alike): may answer itself,
+ * call `next()` for the normal answer, or throw `DropConnection`. */
+export type ApiGate = (request: RecordedRequest, method: string, next: () => Promise<RawReply>) => Promise<RawReply>;
+
+/** Thrown by a gate or handler to drop the connection without a reply. */
+export class DropConnection extends Error {}
 
 export interface FakeVkOptions {
   /** Accepted access tokens; when left out, any non-empty token is accepted. */
@@ -74,6 +80,9 @@ export interface FakeVk {
   /** Adds a route; the latest route matching a path wins. A string matches the exact
    * path. Returns a function that removes the route. */
   route(path: string | RegExp, handler: RouteHandler): () => void;
+  /** Wraps the API route in `gate` (rate limits, faults: see fake-faults.ts); the
+   * first gate added runs first. Returns a function that removes the gate. */
+  gate(gate: ApiGate): () => void;
   close(): Promise<void>;
 }
 
@@ -86,6 +95,7 @@ export async function startFakeVk(options: FakeVkOptions = {}): Promise<FakeVk> 
   const version = options.version ?? '5.199';
   const methods = new Map<string, MethodHandler>();
   const routes: { pattern: RegExp; handler: RouteHandler }[] = [];
+  const gates: ApiGate[] = [];
   const requests: RecordedRequest[] = [];
   let connectionCount = 0;
 
@@ -127,7 +137,17 @@ export async function startFakeVk(options: FakeVkOptions = {}): Promise<FakeVk> 
     if (result instanceof FakeApiError) return apiError(request, method, result.fields);
     return json({ response: result });
   };
-  routes.push({ pattern: /^\/method\/([^/]+)$/, handler: apiRoute });
+  routes.push({
+    pattern: /^\/method\/([^/]+)$/,
+    handler: (request, match) => {
+      const method = decodeURIComponent(match[1] ?? '');
+      const answer = gates.reduceRight<() => Promise<RawReply>>(
+        (next, gate) => () => gate(request, method, next),
+        async () => apiRoute(request, match),
+      );
+      return answer();
+    },
+  });
 
   // execute, unless a test answers it itself: runs the script's calls against the
   // method handlers, with the script's token and version.
@@ -168,6 +188,7 @@ export async function startFakeVk(options: FakeVkOptions = {}): Promise<FakeVk> 
       const found = findRoute(request.path);
       reply = found ? await found.handler(request, found.match) : new RawReply(404, 'Not Found');
     } catch (error) {
+      if (error instanceof DropConnection) throw error;
       reply = new RawReply(500, `fake VK handler failed: ${error instanceof Error ? error.message : String(error)}`);
     }
     const body = typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
@@ -211,6 +232,13 @@ export async function startFakeVk(options: FakeVkOptions = {}): Promise<FakeVk> 
       return () => {
         const index = routes.indexOf(route);
         if (index >= 0) routes.splice(index, 1);
+      };
+    },
+    gate(gate) {
+      gates.push(gate);
+      return () => {
+        const index = gates.indexOf(gate);
+        if (index >= 0) gates.splice(index, 1);
       };
     },
     async close() {

@@ -24,9 +24,10 @@ const otherToken = 'vk1.a.OTHER_TOKEN_0123456789';
 let server: FakeVk;
 const clients: API[] = [];
 
-/** A client of the fake server, closed after the tests. */
+/** A client of the fake server, closed after the tests. Rate limits are tested in
+ * rate-limit.test.ts; here they would only slow the tests down. */
 function client(options: APIOptions = {}): API {
-  const api = new API({ accessToken: token, apiBaseUrl: server.apiBaseUrl, ...options });
+  const api = new API({ accessToken: token, apiBaseUrl: server.apiBaseUrl, rateLimit: false, ...options });
   clients.push(api);
   return api;
 }

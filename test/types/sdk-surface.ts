@@ -141,6 +141,10 @@ export async function surface(): Promise<void> {
   const sendViaCall = await api.call('messages.send', { peer_ids: [1], random_id: 1 });
   assertType<Equal<typeof sendViaCall, import('../../src/index.js').MessagesSendUserIdsResponse>>();
   const timeViaCall: number = await api.call('utils.getServerTime');
+  // Methods with required params through call(): the params are the method's own, not never.
+  const byIdViaCall = await api.call('wall.getById', { posts: ['1_2'] });
+  assertType<Equal<typeof byIdViaCall, import('../../src/index.js').WallGetByIdResponse>>();
+  assertType<Equal<MethodParams<'wall.getById'>, import('../../src/index.js').WallGetByIdParams>>();
   // @ts-expect-error misspelled param through call()
   await api.call('users.get', { user_idz: [1] });
   // @ts-expect-error missing required param through call()
