@@ -93,7 +93,8 @@ const defaultTimeout = 10_000;
 export class API<T extends TokenScope = 'any'> extends SectionsBase<T> {
   /** The token sent with calls; subclasses that log in set it. */
   protected accessToken: string | undefined;
-  /** The HTTP client of this session: API calls, and the auth flows of subclasses. */
+  /** @internal The HTTP client of this session: API calls, and the auth flows of
+   * subclasses. Internal, so that the published types do not pull in undici's. */
   protected readonly transport: Transport;
   readonly #commonParams: URLSearchParams;
   readonly #sender: CallSender;

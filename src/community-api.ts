@@ -62,6 +62,7 @@ export class CommunityAPI extends LoginSession<'group', CommunityTokens> {
     );
   }
 
+  /** @internal */
   protected override async logIn({
     web,
     login,

@@ -25,6 +25,7 @@ export class DirectUserAPI extends UserAPI {
     this.#clientSecret = options.clientSecret ?? vkForAndroid.clientSecret;
   }
 
+  /** @internal */
   protected override logIn({ web, login, password, challenges, secrets }: LoginContext): Promise<UserToken> {
     secrets.push(this.#clientSecret);
     return passwordGrant({

@@ -26,7 +26,7 @@ export interface LoginOptions extends Omit<APIOptions, 'tokenType'> {
   authCheckAttempts?: number;
 }
 
-/** What a login flow works with. */
+/** @internal What a login flow works with. */
 export interface LoginContext {
   readonly web: WebClient;
   readonly login: string;
@@ -94,7 +94,7 @@ export abstract class LoginSession<T extends TokenScope, A> extends API<T> {
     return abortable(this.#login, options.signal);
   }
 
-  /** The login flow of the session class. */
+  /** @internal The login flow of the session class. */
   protected abstract logIn(context: LoginContext): Promise<A>;
 
   /** Supplies a 2FA code (the seed's `get_auth_check_code`). Default: the

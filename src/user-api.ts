@@ -37,6 +37,7 @@ export class UserAPI extends LoginSession<'user', UserToken> {
     return (await this.authorize({ signal: call.options.signal })).accessToken;
   }
 
+  /** @internal */
   protected override async logIn({ web, login, password, challenges, secrets }: LoginContext): Promise<UserToken> {
     const params = implicitFlowParams(this.clientId, this.scope);
     await webLogin({
