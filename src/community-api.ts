@@ -3,10 +3,8 @@
 
 import type { ApiCall } from './api.js';
 import { AuthError } from './auth/auth-error.js';
-import { implicitGrant } from './auth/implicit-grant.js';
 import { optionalNumber } from './auth/page-params.js';
 import { scopeParam, type CommunityScopeName, type Scope } from './auth/scope.js';
-import { webLogin } from './auth/web-login.js';
 import { bringsOwnToken, LoginSession, type LoginContext, type LoginOptions } from './login-session.js';
 import { implicitFlowParams, vkAdminClientId } from './user-api.js';
 
@@ -63,25 +61,11 @@ export class CommunityAPI extends LoginSession<'group', CommunityTokens> {
   }
 
   /** @internal */
-  protected override async logIn({
-    web,
-    login,
-    password,
-    challenges,
-    secrets,
-  }: LoginContext): Promise<CommunityTokens> {
+  protected override async logIn(context: LoginContext): Promise<CommunityTokens> {
     const params = implicitFlowParams(this.clientId, this.#scope);
     params.set('group_ids', this.groupIds.join(','));
-    await webLogin({
-      web,
-      oauthBaseUrl: this.oauthBaseUrl,
-      authorizeParams: params,
-      login,
-      password,
-      challenges,
-      secrets,
-    });
-    const fragment = await implicitGrant(web, this.oauthBaseUrl, params, secrets);
+    const { secrets } = context;
+    const fragment = await this.implicitFlow(context, params);
     const groupTokens: Record<number, string> = {};
     for (const groupId of this.groupIds) {
       const token = fragment.get(`access_token_${groupId}`);

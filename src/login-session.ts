@@ -6,7 +6,9 @@ import type { TokenScope } from '../generated/sections.js';
 import { API, type ApiCall, type APIOptions } from './api.js';
 import { AuthError } from './auth/auth-error.js';
 import { Challenges, type AuthCheck } from './auth/challenges.js';
+import { implicitGrant } from './auth/implicit-grant.js';
 import { WebClient } from './auth/web-client.js';
+import { webLogin } from './auth/web-login.js';
 
 export interface LoginOptions extends Omit<APIOptions, 'tokenType'> {
   /** Phone number or email; asked for in interactive mode when left out. */
@@ -96,6 +98,17 @@ export abstract class LoginSession<T extends TokenScope, A> extends API<T> {
 
   /** @internal The login flow of the session class. */
   protected abstract logIn(context: LoginContext): Promise<A>;
+
+  /** @internal The implicit flow (UserAPI, CommunityAPI): the web login form, then
+   * the grant; returns the final URL's fragment, which carries the token(s). */
+  protected async implicitFlow(
+    { web, login, password, challenges, secrets }: LoginContext,
+    authorizeParams: URLSearchParams,
+  ): Promise<URLSearchParams> {
+    const oauthBaseUrl = this.oauthBaseUrl;
+    await webLogin({ web, oauthBaseUrl, authorizeParams, login, password, challenges, secrets });
+    return implicitGrant(web, oauthBaseUrl, authorizeParams, secrets);
+  }
 
   /** Supplies a 2FA code (the seed's `get_auth_check_code`). Default: the
    * `getAuthCheckCode` option, else a prompt in interactive mode, else a

@@ -3,11 +3,9 @@
 
 import type { ApiCall } from './api.js';
 import { AuthError } from './auth/auth-error.js';
-import { implicitGrant } from './auth/implicit-grant.js';
 import { optionalNumber } from './auth/page-params.js';
 import { scopeParam, type Scope } from './auth/scope.js';
 import type { UserToken } from './auth/user-token.js';
-import { webLogin } from './auth/web-login.js';
 import { bringsOwnToken, LoginSession, type LoginContext, type LoginOptions } from './login-session.js';
 
 export interface UserAPIOptions extends LoginOptions {
@@ -38,18 +36,9 @@ export class UserAPI extends LoginSession<'user', UserToken> {
   }
 
   /** @internal */
-  protected override async logIn({ web, login, password, challenges, secrets }: LoginContext): Promise<UserToken> {
-    const params = implicitFlowParams(this.clientId, this.scope);
-    await webLogin({
-      web,
-      oauthBaseUrl: this.oauthBaseUrl,
-      authorizeParams: params,
-      login,
-      password,
-      challenges,
-      secrets,
-    });
-    const fragment = await implicitGrant(web, this.oauthBaseUrl, params, secrets);
+  protected override async logIn(context: LoginContext): Promise<UserToken> {
+    const { secrets } = context;
+    const fragment = await this.implicitFlow(context, implicitFlowParams(this.clientId, this.scope));
     const accessToken = fragment.get('access_token');
     if (!accessToken) {
       throw new AuthError(

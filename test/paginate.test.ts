@@ -7,10 +7,10 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { API, ApiError, ValidationError, type APIOptions } from '../src/index.js';
 import { FakeApiError, startFakeVk, type FakeVk, type RecordedRequest } from './fake-vk-server.js';
+import { TestClients } from './support/clients.js';
 
 const token = 'vk1.a.PAGINATE_TEST_TOKEN_abcdef';
 let server: FakeVk;
-const clients: API[] = [];
 
 interface Post {
   id: number;
@@ -33,17 +33,8 @@ function wallHandler(params: Readonly<Record<string, string>>) {
   return { count: wall.length, items: wall.slice(offset, offset + count) };
 }
 
-function client(options: APIOptions = {}): API {
-  const api = new API({
-    accessToken: token,
-    apiBaseUrl: server.apiBaseUrl,
-    rateLimit: false,
-    maxRetries: 0,
-    ...options,
-  });
-  clients.push(api);
-  return api;
-}
+const clients = new TestClients(() => ({ accessToken: token, apiBaseUrl: server.apiBaseUrl }));
+const client = (options: APIOptions = {}): API => clients.client(options);
 
 async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];
@@ -92,7 +83,7 @@ beforeEach(() => {
 });
 
 after(async () => {
-  await Promise.all(clients.map((api) => api.close()));
+  await clients.closeAll();
   await server.close();
 });
 

@@ -5,25 +5,16 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, test } from 'node:test';
 import { API, ResponseValidationError, type APIOptions, type ValidationProblem } from '../src/index.js';
+import { TestClients } from './support/clients.js';
 import { startFakeVk, type FakeVk } from './fake-vk-server.js';
 
 const token = 'vk1.a.RESPONSE_TEST_TOKEN_abcdef';
 let server: FakeVk;
-const clients: API[] = [];
 /** What the fake answers users.get with, per test. */
 let users: object[] = [];
 
-function client(options: APIOptions = {}): API {
-  const api = new API({
-    accessToken: token,
-    apiBaseUrl: server.apiBaseUrl,
-    rateLimit: false,
-    maxRetries: 0,
-    ...options,
-  });
-  clients.push(api);
-  return api;
-}
+const clients = new TestClients(() => ({ accessToken: token, apiBaseUrl: server.apiBaseUrl }));
+const client = (options: APIOptions = {}): API => clients.client(options);
 
 /** A client in 'warn' mode whose reports are collected. */
 function reporting(): { api: API; reports: [string, readonly ValidationProblem[]][] } {
@@ -49,7 +40,7 @@ beforeEach(() => {
 });
 
 after(async () => {
-  await Promise.all(clients.map((api) => api.close()));
+  await clients.closeAll();
   await server.close();
 });
 

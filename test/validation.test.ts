@@ -10,23 +10,14 @@ import { after, before, beforeEach, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { API, ParamEncodingError, ValidationError, type APIOptions, type ValidationProblem } from '../src/index.js';
+import { TestClients } from './support/clients.js';
 import { startFakeVk, type FakeVk } from './fake-vk-server.js';
 
 const token = 'vk1.a.VALIDATION_TEST_TOKEN_abcdef';
 let server: FakeVk;
-const clients: API[] = [];
 
-function client(options: APIOptions = {}): API {
-  const api = new API({
-    accessToken: token,
-    apiBaseUrl: server.apiBaseUrl,
-    rateLimit: false,
-    maxRetries: 0,
-    ...options,
-  });
-  clients.push(api);
-  return api;
-}
+const clients = new TestClients(() => ({ accessToken: token, apiBaseUrl: server.apiBaseUrl }));
+const client = (options: APIOptions = {}): API => clients.client(options);
 
 /** Calls `send` with params the types refuse (a JS caller's mistakes), and returns the ValidationError. */
 async function rejected(send: () => Promise<unknown>): Promise<ValidationError> {
@@ -61,7 +52,7 @@ beforeEach(() => {
 });
 
 after(async () => {
-  await Promise.all(clients.map((api) => api.close()));
+  await clients.closeAll();
   await server.close();
 });
 
