@@ -13,6 +13,7 @@ import { addDeduplicationKey, isReplaySafe } from '../src/method-traits.js';
 import { backoffDelay, classifyFailure, defaultRetryPolicy } from '../src/retry.js';
 import { FaultPlan, MessageStore, RandomIdLedger, type Fault } from './fake-faults.js';
 import { startFakeVk, type FakeVk, type MethodHandler } from './fake-vk-server.js';
+import { rejection } from './support/rejection.js';
 
 const token = 'vk1.a.RETRY_TEST_TOKEN_abcdefghijklmnopqrstuvwxyz';
 
@@ -48,15 +49,6 @@ function counted(method: string, handler: MethodHandler) {
 /** A slow fault runs its call after the client gave up, as VK would: wait for it. */
 async function lateRuns(fault: Fault): Promise<void> {
   if (fault === 'slow') await new Promise((resolve) => setTimeout(resolve, faults.slowMs + 100));
-}
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  assert.fail('expected the call to fail');
 }
 
 before(async () => {

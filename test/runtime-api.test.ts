@@ -17,6 +17,7 @@ import {
   type APIOptions,
 } from '../src/index.js';
 import { FakeApiError, RawReply, json, startFakeVk, type FakeVk } from './fake-vk-server.js';
+import { rejection } from './support/rejection.js';
 
 const token = 'vk1.a.TEST_TOKEN_abcdefghijklmnopqrstuvwxyz';
 const otherToken = 'vk1.a.OTHER_TOKEN_0123456789';
@@ -37,15 +38,6 @@ function lastRequest() {
   const request = server.requests.at(-1);
   assert.ok(request, 'no request reached the server');
   return request;
-}
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  assert.fail('expected the call to fail');
 }
 
 before(async () => {
