@@ -7,7 +7,7 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { ApiReply } from './api.js';
 import type { RequestOptions } from './call-sender.js';
-import { isSecretKey } from './censor.js';
+import { secretValues } from './censor.js';
 import { ApiError, TransportError, VkError } from './errors.js';
 import { batchScript, maxCallsPerExecute } from './execute-script.js';
 import { matchExecuteErrors } from './execute-outcomes.js';
@@ -273,6 +273,6 @@ export class Batcher {
  * `request_params` (VK sends none inside execute), like the error of a direct call. */
 function ownError(error: ApiError, member: Member): ApiError {
   const params = member.params.map(([key, value]) => ({ key, value }));
-  const secrets = member.params.filter(([key]) => isSecretKey(key)).map(([, value]) => value);
+  const secrets = secretValues(member.params);
   return new ApiError({ ...error.raw, request_params: [{ key: 'method', value: member.method }, ...params] }, secrets);
 }

@@ -4,7 +4,7 @@
 
 import type { ApiReply } from './api.js';
 import { Batcher } from './batch.js';
-import { isSecretKey } from './censor.js';
+import { secretValues } from './censor.js';
 import { ApiError, TransportError } from './errors.js';
 import type { CallOptions } from './method-caller.js';
 import { isReplaySafe } from './method-traits.js';
@@ -61,7 +61,7 @@ export class CallSender {
 
   /** One request to `method`: each attempt waits for the token's limiter, then posts. */
   request(method: string, form: URLSearchParams, options: RequestOptions): Promise<ApiReply> {
-    const secrets = [...form].filter(([key]) => isSecretKey(key)).map(([, value]) => value);
+    const secrets = secretValues(form);
     const url = `${this.#apiBaseUrl}/${encodeURIComponent(method)}`;
     const { signal, timeout } = options;
     let slot = options.firstSlot;

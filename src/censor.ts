@@ -21,6 +21,11 @@ export function isSecretKey(key: string): boolean {
   return secretKeys.has(key.toLowerCase());
 }
 
+/** The values of the secret fields of a form, to scrub from anything said about it. */
+export function secretValues(fields: Iterable<readonly [string, string]>): string[] {
+  return [...fields].filter(([key]) => isSecretKey(key)).map(([, value]) => value);
+}
+
 /** `abcd***wxyz` for long values; `***` for values of 8 characters or fewer, where
  * showing 8 of them would reveal (almost) the whole secret. */
 export function censorValue(value: unknown): string {
