@@ -9,7 +9,7 @@ import { ImportSet, relativeModule, TypeRenderer, union } from './type-expressio
 import type { ResolvedCondition } from './variants.js';
 
 /** Where the runtime's caller contract lives, relative to generated/. */
-const callerModule = '../src/method-caller';
+const callerModule = '../src/core/calls';
 
 function methodDoc(method: MethodModel, model: Model, variantNote?: string): string {
   const errors = method.errors.map((key) => {

@@ -1,8 +1,8 @@
 // The error every login flow ends in when it does not end in a token: a
 // machine-readable code, the step that failed, and VK's own words when it gave any.
 
-import { censorDeep, scrubText } from '../censor.js';
-import { VkError } from '../errors.js';
+import { censorDeep, scrubText } from '../core/censor.js';
+import { VkError } from '../core/errors.js';
 
 /** Why a login (or a community session's token lookup) failed. */
 export type AuthErrorCode =

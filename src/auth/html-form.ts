@@ -5,7 +5,7 @@ import type { HTMLElement } from 'node-html-parser';
 import { AuthError, type AuthStep } from './auth-error.js';
 import { htmlParser } from './lazy-modules.js';
 import { resolveUrl } from './page-params.js';
-import type { WebPage } from './web-client.js';
+import type { WebPage } from './web-page.js';
 
 export interface PageForm {
   /** The `action` attribute as written (may be relative; `undefined` when absent). */

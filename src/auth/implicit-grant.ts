@@ -1,6 +1,8 @@
 // Step 4 of the implicit flow: with the session cookie set, authorize the app (through
 // the "grant access" page the first time) and read the token(s) off the fragment of
-// the URL VK redirects to.
+// the URL VK redirects to. That URL is read, never requested: a request would put
+// the token in a URL (VK's auth_redirect page carries it in its query) for every
+// proxy and logging interceptor on the way to see.
 
 import { AuthError } from './auth-error.js';
 import { formTarget, requireForm } from './html-form.js';
@@ -15,12 +17,12 @@ export async function implicitGrant(
   authorizeParams: URLSearchParams,
   secrets: readonly string[],
 ): Promise<URLSearchParams> {
-  let page = await web.post(`${oauthBaseUrl}/authorize`, authorizeParams, 'grant access');
+  let page = await web.post(`${oauthBaseUrl}/authorize`, authorizeParams, 'grant access', carriesToken);
   throwOnOAuthError(page, 'grant access', secrets);
   let tokenUrl = tokenUrlOf(page.url);
   if (tokenUrl === undefined) {
     const form = requireForm(page, 'grant access', secrets);
-    page = await web.post(formTarget(form, page.url, 'grant access'), new URLSearchParams(), 'grant access');
+    page = await web.post(formTarget(form, page.url, 'grant access'), new URLSearchParams(), 'grant access', carriesToken);
     throwOnOAuthError(page, 'grant access', secrets);
     tokenUrl = tokenUrlOf(page.url);
   }
@@ -53,3 +55,5 @@ function tokenUrlOf(url: URL): URL | undefined {
   const fragment = new URLSearchParams(url.hash.slice(1));
   return [...fragment.keys()].some((key) => key.startsWith('access_token') || key === 'error') ? url : undefined;
 }
+
+const carriesToken = (url: URL): boolean => tokenUrlOf(url) !== undefined;

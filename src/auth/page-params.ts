@@ -2,7 +2,7 @@
 // tokens travel, then the query) and OAuth errors sent as JSON.
 
 import { AuthError, type AuthStep } from './auth-error.js';
-import type { WebPage } from './web-client.js';
+import type { WebPage } from './web-page.js';
 
 /** `reference` resolved against `base`; a URL VK wrote that cannot be read is an
  * UNEXPECTED_RESPONSE naming `what` it was, never a TypeError. */

@@ -4,7 +4,8 @@
 import type { AuthStep } from './auth-error.js';
 import type { AuthCheck, Challenges } from './challenges.js';
 import { formFields, formTarget, requireForm } from './html-form.js';
-import type { WebClient, WebPage } from './web-client.js';
+import type { WebClient } from './web-client.js';
+import type { WebPage } from './web-page.js';
 
 /**
  * Asks for a code and posts it with the page's form. A root-relative form action

@@ -5,20 +5,13 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { CookieJar } from 'tough-cookie';
 import type { Dispatcher } from 'undici';
-import { scrubText } from '../censor.js';
-import { TimeoutError, TransportError } from '../errors.js';
-import { undici } from '../load-undici.js';
+import { scrubText } from '../core/censor.js';
+import { TimeoutError, TransportError } from '../core/errors.js';
+import { undici } from '../http/load-undici.js';
 import { AuthError, type AuthStep } from './auth-error.js';
 import { toughCookie } from './lazy-modules.js';
 import { resolveUrl } from './page-params.js';
-
-/** A page as the flow sees it after every redirect. */
-export interface WebPage {
-  /** The final URL, fragment included. */
-  readonly url: URL;
-  readonly status: number;
-  readonly body: string;
-}
+import type { WebPage } from './web-page.js';
 
 export interface WebClientOptions {
   dispatcher: Dispatcher;
@@ -44,8 +37,10 @@ export class WebClient {
     return this.#follow(new URL(url), 'GET', undefined, step);
   }
 
-  post(url: URL | string, form: URLSearchParams, step: AuthStep): Promise<WebPage> {
-    return this.#follow(new URL(url), 'POST', form.toString(), step);
+  /** POSTs `form`, following redirects; with `arrived`, stops at the first redirect
+   * target it accepts without requesting it (its page is then empty). */
+  post(url: URL | string, form: URLSearchParams, step: AuthStep, arrived?: (url: URL) => boolean): Promise<WebPage> {
+    return this.#follow(new URL(url), 'POST', form.toString(), step, arrived);
   }
 
   /** Whether the jar holds a live cookie of this name, for any host. */
@@ -59,6 +54,7 @@ export class WebClient {
     startMethod: 'GET' | 'POST',
     startBody: string | undefined,
     step: AuthStep,
+    arrived?: (url: URL) => boolean,
   ): Promise<WebPage> {
     let url = start;
     let method = startMethod;
@@ -82,6 +78,7 @@ export class WebClient {
       // A Location without a fragment inherits the current one (RFC 9110, 10.2.2).
       if (next.hash === '' && url.hash !== '') next.hash = url.hash;
       url = next;
+      if (arrived?.(url)) return { url, status: response.statusCode, body: '' };
       // As browsers do: 307/308 repeat the request, the others turn it into a GET.
       if (response.statusCode !== 307 && response.statusCode !== 308) {
         method = 'GET';
@@ -99,10 +96,10 @@ export class WebClient {
     if (cookie !== '') headers['cookie'] = cookie;
     if (body !== undefined) headers['content-type'] = 'application/x-www-form-urlencoded';
     try {
-      // A dispatcher never follows redirects (undici 7 does so only through an interceptor).
-      const response = await dispatcher.request({
-        origin: url.origin,
-        path: url.pathname + url.search,
+      // undici's request() over the session's dispatcher (which may be the user's, with
+      // only dispatch()); a dispatcher follows no redirects unless an interceptor does.
+      const response = await undici().request(url, {
+        dispatcher,
         method,
         headers,
         body,

@@ -1,0 +1,126 @@
+// Interactive mode (the seed's InteractiveMixin): asks on the terminal for whatever a
+// session was not given. Login, password and token are asked once and cached;
+// captcha keys and 2FA codes each time VK asks. Secrets are typed without echo.
+
+import { createInterface, type Interface } from 'node:readline';
+import { Writable } from 'node:stream';
+import { AuthError } from '../auth/auth-error.js';
+
+/** Where interactive mode reads and writes; the process's terminal by default. */
+export interface InteractiveStreams {
+  input?: NodeJS.ReadableStream & { isTTY?: boolean };
+  output?: NodeJS.WritableStream & { isTTY?: boolean };
+}
+
+const prompts = {
+  login: 'VK user login: ',
+  password: 'VK user password: ',
+  accessToken: 'VK API access token: ',
+  captchaUrl: 'Open CAPTCHA image url: ',
+  captchaKey: 'Enter CAPTCHA key: ',
+  authCheckCode: 'Auth check code: ',
+} as const;
+
+export class Prompter {
+  readonly #input: NodeJS.ReadableStream & { isTTY?: boolean };
+  readonly #output: NodeJS.WritableStream & { isTTY?: boolean };
+  readonly #cache = new Map<string, Promise<string>>();
+  /** Lines read but not yet asked for (a pasted block arrives in one chunk). */
+  readonly #lines: string[] = [];
+  /** Questions wait here for the one before them, so prompts never interleave. */
+  #queue: Promise<unknown> = Promise.resolve();
+
+  constructor(streams: InteractiveStreams = {}) {
+    this.#input = streams.input ?? process.stdin;
+    this.#output = streams.output ?? process.stdout;
+  }
+
+  userLogin(): Promise<string> {
+    return this.#once(prompts.login, false);
+  }
+
+  userPassword(): Promise<string> {
+    return this.#once(prompts.password, true);
+  }
+
+  accessToken(): Promise<string> {
+    return this.#once(prompts.accessToken, true);
+  }
+
+  captchaKey(imageUrl: string): Promise<string> {
+    return this.#ask(prompts.captchaKey, false, `${prompts.captchaUrl}${imageUrl}\n`);
+  }
+
+  authCheckCode(): Promise<string> {
+    return this.#ask(prompts.authCheckCode, false);
+  }
+
+  /** Asks `question` the first time; later (and concurrent) asks share that answer.
+   * A failed ask is forgotten, so the next one asks again. */
+  #once(question: string, hidden: boolean): Promise<string> {
+    let answer = this.#cache.get(question);
+    if (answer === undefined) {
+      answer = this.#ask(question, hidden);
+      answer.catch(() => this.#cache.delete(question));
+      this.#cache.set(question, answer);
+    }
+    return answer;
+  }
+
+  #ask(question: string, hidden: boolean, preface = ''): Promise<string> {
+    const answer = this.#queue.then(() => this.#read(preface + question, hidden));
+    this.#queue = answer.catch(() => undefined);
+    return answer;
+  }
+
+  async #read(question: string, hidden: boolean): Promise<string> {
+    this.#output.write(question);
+    const buffered = this.#lines.shift();
+    if (buffered !== undefined) return buffered;
+    if ((this.#input as { readableEnded?: boolean }).readableEnded) {
+      throw new AuthError('INPUT_CLOSED', 'credentials', `the input ended before "${question.trim()}" was answered`);
+    }
+
+    const terminal = Boolean(this.#input.isTTY && this.#output.isTTY);
+    const echo = terminal && hidden ? new SilentTerminal() : this.#output;
+    const reader = createInterface({ input: this.#input, output: echo, terminal });
+    try {
+      const line = await nextLine(reader, this.#lines, question);
+      if (terminal && hidden) this.#output.write('\n');
+      return line;
+    } finally {
+      // Closing lets the process exit; lines already read stay in #lines.
+      reader.close();
+    }
+  }
+}
+
+/** The next line `reader` reads; the rest of a multi-line chunk goes to `rest`. */
+function nextLine(reader: Interface, rest: string[], question: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let answered = false;
+    reader.on('line', (line) => {
+      if (answered) rest.push(line);
+      else {
+        answered = true;
+        resolve(line);
+      }
+    });
+    const fail = (why: string) => () => {
+      if (!answered) {
+        reject(new AuthError('INPUT_CLOSED', 'credentials', `${why} before "${question.trim()}" was answered`));
+      }
+    };
+    reader.on('SIGINT', fail('interrupted'));
+    reader.on('close', fail('the input ended'));
+  });
+}
+
+/** Stands in for the terminal while a secret is typed: readline's echo goes nowhere. */
+class SilentTerminal extends Writable {
+  readonly isTTY = true;
+
+  override _write(_chunk: unknown, _encoding: BufferEncoding, callback: () => void): void {
+    callback();
+  }
+}

@@ -1,0 +1,51 @@
+// Type tests: each file in test/types/ must compile with no diagnostics under the
+// project's compiler options. Unused `@ts-expect-error` directives are
+// diagnostics too, so every line marked to fail must really fail. The README's
+// usage example is compiled the same way, so the README stays true.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import ts from 'typescript';
+import { repoRoot } from '../support/paths.js';
+
+const fixtures = join(repoRoot, 'test/types');
+
+function compilerOptions(): ts.CompilerOptions {
+  const config = ts.readConfigFile(join(repoRoot, 'tsconfig.json'), ts.sys.readFile);
+  return ts.parseJsonConfigFileContent(config.config, ts.sys, repoRoot).options;
+}
+
+/** The README's ```ts usage block, importing the package from src/ as the fixtures do. */
+function readmeExample(): string {
+  const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
+  const block = /## Usage\n\n```ts\n([\s\S]*?)```/.exec(readme)?.[1];
+  assert.ok(block, 'README.md has no ```ts block under "## Usage"');
+  return `${block.replace("from 'vk-typed'", "from '../../src/index.js'")}\nexport {};\n`;
+}
+
+/** Type-checks `files` plus virtual ones (path -> source) and returns the diagnostics. */
+function diagnose(files: string[], virtual: Map<string, string>): string[] {
+  const options = compilerOptions();
+  const host = ts.createCompilerHost(options);
+  const { getSourceFile, fileExists, readFile } = host;
+  host.fileExists = (path) => virtual.has(path) || fileExists.call(host, path);
+  host.readFile = (path) => virtual.get(path) ?? readFile.call(host, path);
+  host.getSourceFile = (path, language, ...rest) =>
+    virtual.has(path)
+      ? ts.createSourceFile(path, virtual.get(path)!, language)
+      : getSourceFile.call(host, path, language, ...rest);
+  const program = ts.createProgram([...files, ...virtual.keys()], options, host);
+  return ts.getPreEmitDiagnostics(program).map((d) => {
+    const where = d.file ? `${d.file.fileName.slice(repoRoot.length)}:${d.file.getLineAndCharacterOfPosition(d.start ?? 0).line + 1}` : '';
+    return `${where} ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`;
+  });
+}
+
+test('type tests: every @ts-expect-error fails, and the rest and the README example compile', () => {
+  const files = readdirSync(fixtures).filter((f) => f.endsWith('.ts')).map((f) => join(fixtures, f));
+  const virtual = new Map([[join(fixtures, 'readme-example.ts'), readmeExample()]]);
+  assert.deepEqual(diagnose(files, virtual), []);
+  const expected = files.reduce((n, f) => n + (readFileSync(f, 'utf8').match(/@ts-expect-error/g) ?? []).length, 0);
+  assert.ok(expected >= 30, `only ${expected} @ts-expect-error cases`);
+});
