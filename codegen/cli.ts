@@ -8,6 +8,7 @@ import { performance } from 'node:perf_hooks';
 import { formatSources } from './format.js';
 import { generateSources } from './generate.js';
 import { readOverlays } from './overlays.js';
+import { pinOf } from './schema-pin.js';
 import { compareOutput, writeOutput } from './write.js';
 
 const root = resolve(import.meta.dirname, '..');
@@ -27,6 +28,7 @@ async function main(): Promise<number> {
   const { files, model, overlaysApplied } = generateSources(
     schemaDir,
     readOverlays(resolve(values.overlays ?? resolve(root, 'schema/overlays.json'))),
+    await pinOf(schemaDir),
   );
   const emitted = performance.now();
   const formatted = await formatSources(files, resolve(root, '.prettierrc.json'));

@@ -8,7 +8,7 @@ import type { SchemaNode } from './schema-types.js';
 import { arrayOf, enumDoc, type TypeRenderer, union } from './type-expressions.js';
 import type { ResolvedCondition } from './variants.js';
 
-/** How a param is sent when its JS value alone does not say (see src/encode-params.ts). */
+/** How a param is sent when its JS value alone does not say (see src/pipeline/encode-params.ts). */
 export type ParamEncoding = 'json' | { valueObject: string[] };
 
 export interface ParamType {

@@ -1,7 +1,7 @@
 // Emits the runtime validator's data (generated/validation/): the schema's
 // definitions, each method's params and its response variants, as JSON Schema
-// that ajv compiles (src/validators.ts, lazily, per method). The schemas are
-// adapted to the JS values the runtime sees, as src/encode-params.ts reads
+// that ajv compiles (src/validation/validators.ts, lazily, per method). The schemas are
+// adapted to the JS values the runtime sees, as src/pipeline/encode-params.ts reads
 // them: a `json` param takes the structured value or a pre-encoded string, a
 // `value_object` item the object or its "owner_id_id" string. Keywords that
 // are documentation or that ajv cannot use are stripped, `allOf` objects are

@@ -15,7 +15,7 @@ export async function formatSources(files: Map<string, string>, configFile: stri
   const options = { ...(await resolveConfig(configFile, { config: configFile })), parser: 'babel-ts' };
   const formatted = new Map<string, string>();
   for (const [path, source] of files) {
-    if (source.slice(0, 500).split('\n').includes(dataModuleMarker)) {
+    if (!path.endsWith('.ts') || source.slice(0, 500).split('\n').includes(dataModuleMarker)) {
       formatted.set(path, source);
       continue;
     }

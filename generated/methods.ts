@@ -336,7 +336,7 @@ export interface MethodInfo {
 
 /**
  * Every section's class by name. Method names, params and responses are read
- * off these classes (src/method-types.ts), so no second table of 566 entries
+ * off these classes (src/core/method-types.ts), so no second table of 566 entries
  * has to be parsed by every consumer's compiler.
  */
 export interface SectionMap {

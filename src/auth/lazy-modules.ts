@@ -1,5 +1,5 @@
 // The login flows' libraries, loaded on a session's first login rather than at import
-// (as undici is, see load-undici.ts): tough-cookie and node-html-parser cost about
+// (as undici is, see ../http/load-undici.ts): tough-cookie and node-html-parser cost about
 // 70 ms of start-up that a program using a token it already has never needs.
 
 import { createRequire } from 'node:module';

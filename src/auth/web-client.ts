@@ -108,7 +108,7 @@ export class WebClient {
         bodyTimeout: timeout,
       });
       const text = await response.body.text();
-      // Lets undici mark the connection free before the next request (see transport.ts).
+      // Lets undici mark the connection free before the next request (see ../http/transport.ts).
       await nextTurn();
       for (const setCookie of asList(response.headers['set-cookie'])) {
         await this.#jar.setCookie(setCookie, url, { ignoreError: true });

@@ -29,7 +29,7 @@ const deduplicationKeys: Readonly<Record<string, 'random_id' | 'guid'>> = {
  * Verbs of methods that only read: sending one of these twice changes nothing, so
  * any failure may be retried. Everything else (add, send, post, delete, ...) may
  * have taken effect when its reply was lost, and is retried only when VK surely
- * did not run it (see retry.ts) or when it carries a de-duplication key.
+ * did not run it (see ../pipeline/retry.ts) or when it carries a de-duplication key.
  */
 const readVerb = /^(get|search|is|are|check|resolve)([A-Z0-9]|$)/;
 
@@ -60,7 +60,7 @@ const notInExecute: ReadonlySet<string> = new Set([
   'video.saveUploadedThumb',
 ]);
 
-/** The only method names a batch script may contain (see execute-script.ts). */
+/** The only method names a batch script may contain (see ../pipeline/execute-script.ts). */
 const scriptableName = /^[a-zA-Z]+\.[a-zA-Z0-9]+$/;
 
 /** Whether `method` may be batched into an `execute` with other calls. */

@@ -5,7 +5,6 @@
 // token at 3 requests/s carries up to 75 calls/s.
 
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import type { RequestOptions } from './call-sender.js';
 import { secretValues } from '../core/censor.js';
 import { ApiError, TransportError, VkError } from '../core/errors.js';
 import { batchScript, maxCallsPerExecute } from './execute-script.js';
@@ -14,13 +13,8 @@ import type { CallOptions } from '../core/calls.js';
 import type { ApiReply } from '../core/replies.js';
 import { canRunInExecute, isReplaySafe } from '../core/method-traits.js';
 import type { Slot } from './rate-limit.js';
+import type { BatchSender } from './request.js';
 import { backoffDelay, checkMaxRetries, classifyFailure, sleep, type RetryPolicy } from './retry.js';
-
-/** What batching needs of the sender: grants from the token's limiter, and plain requests. */
-export interface BatchSender {
-  acquireSlot(form: URLSearchParams): Promise<Slot | undefined>;
-  request(method: string, form: URLSearchParams, options: RequestOptions): Promise<ApiReply>;
-}
 
 /** Params that belong to the execute request itself, not to the calls inside it:
  * calls that differ in them cannot share an execute. */

@@ -9,6 +9,7 @@ import type { CallOptions } from '../core/calls.js';
 import type { ApiReply } from '../core/replies.js';
 import { isReplaySafe } from '../core/method-traits.js';
 import { checkRate, sharedLimiter, type Slot } from './rate-limit.js';
+import type { RequestOptions } from './request.js';
 import { checkMaxRetries, withRetries, type RetryPolicy } from './retry.js';
 import type { Transport } from '../http/transport.js';
 
@@ -20,17 +21,6 @@ export interface CallSenderOptions {
   rateLimit: number | false;
   retryPolicy: RetryPolicy;
   batching: boolean;
-}
-
-/** How one request is sent. */
-export interface RequestOptions {
-  signal?: AbortSignal | undefined;
-  timeout?: number | undefined;
-  maxRetries: number;
-  /** Whether the request may be repeated after a failure that may have reached VK. */
-  replaySafe: boolean;
-  /** A grant the caller already holds for the first attempt. */
-  firstSlot?: Slot | undefined;
 }
 
 export class CallSender {

@@ -1,7 +1,7 @@
 // Retries: which failures deserve another attempt, how long to wait before it, and
 // the attempt loop. A retry must never make VK do a thing twice, so a failure is
 // retried only when VK surely did not run the call, or when running it again does
-// no harm (a read, or a write with a de-duplication key: see method-traits.ts).
+// no harm (a read, or a write with a de-duplication key: see ../core/method-traits.ts).
 
 import { setTimeout as delay } from 'node:timers/promises';
 import { ApiError, TimeoutError, TransportError } from '../core/errors.js';
@@ -88,7 +88,7 @@ export async function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 
 export interface RetryOptions {
   policy: RetryPolicy;
-  /** The call may be repeated even when it may have run (see method-traits.ts). */
+  /** The call may be repeated even when it may have run (see ../core/method-traits.ts). */
   replaySafe: boolean;
   signal?: AbortSignal | undefined;
 }

@@ -194,7 +194,7 @@ export class API<T extends TokenScope = 'any'> extends SectionsBase<T> {
    * The items of every page of a method with `offset` and `count` params, one by
    * one: `for await (const post of api.paginate('wall.get', { owner_id: 1 }))`.
    * Each item comes once, in order, also when the list changes during the walk
-   * (see src/page-walk.ts). Options: `pageSize`, `limit`, `startOffset`, and
+   * (see src/pagination/page-walk.ts). Options: `pageSize`, `limit`, `startOffset`, and
    * `executePages` to fetch up to 25 pages per `execute` request.
    */
   paginate<M extends PaginatedMethod, const P extends PageParams<M>>(
@@ -225,7 +225,7 @@ export class API<T extends TokenScope = 'any'> extends SectionsBase<T> {
   }
 
   /** What to do with an error VK answered a call with: a handler keyed by its code,
-   * the captcha answer for error 14, else `onApiError` (src/api-error-handling.ts). */
+   * the captcha answer for error 14, else `onApiError` (src/sessions/error-recovery.ts). */
   protected async recover(error: ApiError, call: ApiCall): Promise<ApiReply> {
     return recoverFromApiError(error, call, {
       handlers: this.apiErrorHandlers,
@@ -280,7 +280,7 @@ export class API<T extends TokenScope = 'any'> extends SectionsBase<T> {
     return form;
   }
 
-  /** Sends one form to VK (rate limit, retries, batching: see call-sender.ts) and unwraps the reply. */
+  /** Sends one form to VK (rate limit, retries, batching: see ../pipeline/call-sender.ts) and unwraps the reply. */
   #dispatch(method: string, form: URLSearchParams, options: CallOptions): Promise<ApiReply> {
     return this.#sender.send(method, form, options);
   }

@@ -130,7 +130,9 @@ const miniSchema = () =>
   });
 
 function compileWith(files: Map<string, string>, consumer: string): string[] {
-  const all = new Map<string, string>([...files].map(([path, source]) => [`generated/${path}`, source] as const));
+  const all = new Map<string, string>(
+    [...files].filter(([path]) => path.endsWith('.ts')).map(([path, source]) => [`generated/${path}`, source] as const),
+  );
   all.set('src/core/calls.ts', callerSource);
   all.set('consumer.ts', consumer);
   return typeCheck(all);

@@ -1,5 +1,5 @@
 // The fake server's `execute`: runs the scripts the runtime sends (the form that
-// src/execute-script.ts writes: `return [API.a.b({...}), ...];`) against the
+// src/pipeline/execute-script.ts writes: `return [API.a.b({...}), ...];`) against the
 // fake's own method handlers, the way VK does: a failed call yields `false` in
 // its place and an entry in `execute_errors`.
 

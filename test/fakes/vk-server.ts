@@ -80,7 +80,7 @@ export interface FakeVk {
   /** Adds a route; the latest route matching a path wins. A string matches the exact
    * path. Returns a function that removes the route. */
   route(path: string | RegExp, handler: RouteHandler): () => void;
-  /** Wraps the API route in `gate` (rate limits, faults: see fake-faults.ts); the
+  /** Wraps the API route in `gate` (rate limits, faults: see faults.ts); the
    * first gate added runs first. Returns a function that removes the gate. */
   gate(gate: ApiGate): () => void;
   close(): Promise<void>;

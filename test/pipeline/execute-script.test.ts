@@ -1,4 +1,4 @@
-// Batch scripts: what src/execute-script.ts writes, the fake execute runs call by
+// Batch scripts: what src/pipeline/execute-script.ts writes, the fake execute runs call by
 // call, with VK's false-and-execute_errors for the calls that fail.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';

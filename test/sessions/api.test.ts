@@ -26,7 +26,7 @@ let server: FakeVk;
 const clients: API[] = [];
 
 /** A client of the fake server, closed after the tests. Rate limits are tested in
- * rate-limit.test.ts; here they would only slow the tests down. */
+ * test/pipeline/rate-limit.test.ts; here they would only slow the tests down. */
 function client(options: APIOptions = {}): API {
   const api = new API({ accessToken: token, apiBaseUrl: server.apiBaseUrl, rateLimit: false, ...options });
   clients.push(api);

@@ -63,3 +63,62 @@ export function loadedAtImport(entry: string): Set<string> {
   visit(entry);
   return seen;
 }
+
+/** Every cycle of `graph`, one per strongly connected component that has one, each
+ * as a path that starts and ends at the same module. */
+export function findCycles(graph: ReadonlyMap<string, readonly string[]>): string[][] {
+  const index = new Map<string, number>();
+  const lowLink = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const components: string[][] = [];
+  const connect = (node: string): void => {
+    index.set(node, index.size);
+    lowLink.set(node, index.get(node)!);
+    stack.push(node);
+    onStack.add(node);
+    for (const next of graph.get(node) ?? []) {
+      if (!index.has(next)) {
+        connect(next);
+        lowLink.set(node, Math.min(lowLink.get(node)!, lowLink.get(next)!));
+      } else if (onStack.has(next)) {
+        lowLink.set(node, Math.min(lowLink.get(node)!, index.get(next)!));
+      }
+    }
+    if (lowLink.get(node) !== index.get(node)) return;
+    const component: string[] = [];
+    let member: string;
+    do {
+      member = stack.pop()!;
+      onStack.delete(member);
+      component.push(member);
+    } while (member !== node);
+    components.push(component);
+  };
+  for (const node of graph.keys()) if (!index.has(node)) connect(node);
+  return components
+    .filter(([only, ...rest]) => rest.length > 0 || (graph.get(only!) ?? []).includes(only!))
+    .map((component) => cycleThrough(component.sort()[0]!, new Set(component), graph));
+}
+
+/** A path from `start` back to itself inside one strongly connected component. */
+function cycleThrough(start: string, component: ReadonlySet<string>, graph: ReadonlyMap<string, readonly string[]>): string[] {
+  const cameFrom = new Map<string, string>();
+  const queue = [start];
+  while (queue.length > 0) {
+    const node = queue.shift()!;
+    for (const next of graph.get(node) ?? []) {
+      if (!component.has(next)) continue;
+      if (next === start) {
+        const path = [start];
+        for (let at = node; at !== start; at = cameFrom.get(at)!) path.unshift(at);
+        return [start, ...path];
+      }
+      if (!cameFrom.has(next)) {
+        cameFrom.set(next, node);
+        queue.push(next);
+      }
+    }
+  }
+  return [start];
+}

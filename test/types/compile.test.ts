@@ -16,12 +16,15 @@ function compilerOptions(): ts.CompilerOptions {
   return ts.parseJsonConfigFileContent(config.config, ts.sys, repoRoot).options;
 }
 
-/** The README's ```ts usage block, importing the package from src/ as the fixtures do. */
-function readmeExample(): string {
+/** README sections whose first ```ts block must compile as it stands. */
+const compiledReadmeSections = ['Usage', 'Your own HTTP layer'];
+
+/** The first ```ts block under `## <heading>`, importing the package from src/ as the fixtures do. */
+function readmeExample(heading: string): string {
   const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
-  const block = /## Usage\n\n```ts\n([\s\S]*?)```/.exec(readme)?.[1];
-  assert.ok(block, 'README.md has no ```ts block under "## Usage"');
-  return `${block.replace("from 'vk-typed'", "from '../../src/index.js'")}\nexport {};\n`;
+  const block = new RegExp(`## ${heading}\n\n(?:[^\n]+\n)*?\n?\`\`\`ts\n([\\s\\S]*?)\`\`\``).exec(readme)?.[1];
+  assert.ok(block, `README.md has no \`\`\`ts block under "## ${heading}"`);
+  return `${block.replaceAll("from 'vk-typed'", "from '../../src/index.js'")}\nexport {};\n`;
 }
 
 /** Type-checks `files` plus virtual ones (path -> source) and returns the diagnostics. */
@@ -43,8 +46,12 @@ function diagnose(files: string[], virtual: Map<string, string>): string[] {
 }
 
 test('type tests: every @ts-expect-error fails, and the rest and the README example compile', () => {
-  const files = readdirSync(fixtures).filter((f) => f.endsWith('.ts')).map((f) => join(fixtures, f));
-  const virtual = new Map([[join(fixtures, 'readme-example.ts'), readmeExample()]]);
+  const files = readdirSync(fixtures)
+    .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
+    .map((f) => join(fixtures, f));
+  const virtual = new Map(
+    compiledReadmeSections.map((heading, n) => [join(fixtures, `readme-example-${n}.ts`), readmeExample(heading)]),
+  );
   assert.deepEqual(diagnose(files, virtual), []);
   const expected = files.reduce((n, f) => n + (readFileSync(f, 'utf8').match(/@ts-expect-error/g) ?? []).length, 0);
   assert.ok(expected >= 30, `only ${expected} @ts-expect-error cases`);

@@ -1,4 +1,4 @@
-// Type tests of api.paginate(). Compiled by test/types.test.ts: every
+// Type tests of api.paginate(). Compiled by test/types/compile.test.ts: every
 // `@ts-expect-error` line must fail. The item type follows the method and the
 // params that select its response variant; only methods with offset/count
 // pages are accepted, and the walk's own params are not the caller's.

@@ -1,4 +1,4 @@
-// Type tests of the public surface. Compiled by test/types.test.ts: the file
+// Type tests of the public surface. Compiled by test/types/compile.test.ts: the file
 // must produce no diagnostics, so every `@ts-expect-error` line must fail.
 import { API, ApiErrorCode } from '../../src/index.js';
 import type {

@@ -1,5 +1,5 @@
 // Type tests of the session classes: each sees the methods of its token type, the
-// hooks receive typed errors, scopes are checked names. Compiled by test/types.test.ts:
+// hooks receive typed errors, scopes are checked names. Compiled by test/types/compile.test.ts:
 // every `@ts-expect-error` line must fail.
 import {
   ApiError,
