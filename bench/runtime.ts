@@ -5,15 +5,15 @@
 // - how close 100 queued calls run to a 3/s limit's ideal time;
 // - import time of the built package, and memory after 10,000 calls.
 // The fake server runs in a process of its own (bench/lib/fake-vk-process.ts).
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import http from 'node:http';
 import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
 import { Agent, request } from 'undici';
 import { API } from '../src/index.js';
+import { callLoop } from './lib/child-scripts.js';
+import { startFake } from './lib/fake-vk.js';
 import { runIfMain } from './lib/main.js';
 import { expectSuccess, repoRoot, timeNode } from './lib/processes.js';
 import { machineLine, type SummaryRow } from './lib/report.js';
@@ -32,37 +32,6 @@ let tokenCount = 0;
 function freshToken(): string {
   tokenCount += 1;
   return `vk1.a.BENCH_${process.pid}_${tokenCount}_abcdefghijklmnopqrstuvwxyz`;
-}
-
-interface FakeProcess {
-  apiBaseUrl: string;
-  stats(): Promise<{ accepted: number; refused: number; busiest: number }>;
-  stop(): Promise<void>;
-}
-
-async function startFake(rateLimit = 0): Promise<FakeProcess> {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'bench/lib/fake-vk-process.ts'], {
-    cwd: repoRoot,
-    env: { ...process.env, FAKE_VK_RATE_LIMIT: String(rateLimit) },
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
-  const lines = createInterface({ input: child.stdout! });
-  const url = await new Promise<string>((done, fail) => {
-    lines.once('line', done);
-    child.once('exit', (code) => fail(new Error(`the fake VK process exited with ${code}`)));
-  });
-  return {
-    apiBaseUrl: `${url}/method`,
-    async stats() {
-      const { body } = await request(`${url}/bench/stats`);
-      return (await body.json()) as { accepted: number; refused: number; busiest: number };
-    },
-    async stop() {
-      const exited = new Promise((done) => child.once('exit', done));
-      child.stdin!.end();
-      await exited;
-    },
-  };
 }
 
 interface CallsRun {
@@ -244,13 +213,7 @@ async function benchRateLimit(): Promise<SummaryRow[]> {
  * open), then heap and RSS before and after `memoryCalls` more, each after a GC. */
 const memoryScript = (setup: string, call: string, teardown: string) => `
 ${setup}
-const call = () => ${call};
-const calls = async (count) => {
-  let started = 0;
-  await Promise.all(Array.from({ length: ${concurrency} }, async () => {
-    while (started < count) { started += 1; await call(); }
-  }));
-};
+${callLoop(call, concurrency)}
 await calls(100);
 globalThis.gc(); const before = process.memoryUsage();
 await calls(${memoryCalls});

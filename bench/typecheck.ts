@@ -22,14 +22,14 @@ const diagnosticsShown = [
   'Total time',
 ];
 
-/** Polls `npx tsc -p tsconfig.build.json` until it succeeds: src/ may be mid-edit by someone else. */
-export async function buildDist(): Promise<void> {
+/** Polls `npx tsc -p tsconfig.build.json` in `root` until it succeeds: src/ may be mid-edit by someone else. */
+export async function buildDist(root = repoRoot): Promise<void> {
   const pollMs = 60_000;
   const deadline = Date.now() + 30 * 60_000;
   for (;;) {
-    const build = timeNode([tscCli, '-p', 'tsconfig.build.json'], repoRoot);
+    const build = timeNode([tscCli, '-p', 'tsconfig.build.json'], root);
     if (build.status === 0) {
-      console.log(`built dist/ in ${formatMs(build.ms)}`);
+      console.log(`built ${root === repoRoot ? '' : `${root}/`}dist/ in ${formatMs(build.ms)}`);
       return;
     }
     if (Date.now() + pollMs > deadline) expectSuccess(build, 'tsc -p tsconfig.build.json (gave up after 30 min)');
