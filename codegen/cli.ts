@@ -5,9 +5,9 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
+import { readCorrections } from './corrections.js';
 import { formatSources } from './format.js';
 import { generateSources } from './generate.js';
-import { readOverlays } from './overlays.js';
 import { pinOf } from './schema-pin.js';
 import { compareOutput, writeOutput } from './write.js';
 
@@ -18,16 +18,16 @@ async function main(): Promise<number> {
     options: {
       schema: { type: 'string' },
       out: { type: 'string' },
-      overlays: { type: 'string' },
+      corrections: { type: 'string' },
       check: { type: 'boolean', default: false },
     },
   });
   const schemaDir = resolve(values.schema ?? process.env.VK_API_SCHEMA_DIR ?? resolve(root, 'schema/vk-api-schema'));
   const outDir = resolve(values.out ?? resolve(root, 'generated'));
   const started = performance.now();
-  const { files, model, overlaysApplied } = generateSources(
+  const { files, model, correctionsApplied } = generateSources(
     schemaDir,
-    readOverlays(resolve(values.overlays ?? resolve(root, 'schema/overlays.json'))),
+    readCorrections(resolve(values.corrections ?? resolve(root, 'schema/corrections'))),
     await pinOf(schemaDir),
   );
   const emitted = performance.now();
@@ -39,7 +39,7 @@ async function main(): Promise<number> {
     `${model.methods.length} methods in ${model.sections.length} sections, ` +
     `${Object.values(model.schema.origins).filter((o) => o.kind === 'objects').length} objects, ` +
     `${Object.values(model.schema.origins).filter((o) => o.kind === 'responses').length} responses, ` +
-    `${model.errors.length} errors, ${overlaysApplied.length} overlays -> ${formatted.size} files`;
+    `${model.errors.length} errors, ${correctionsApplied.length} corrections -> ${formatted.size} files`;
   const timing = `emit ${Math.round(emitted - started)} ms, format ${Math.round(done - emitted)} ms`;
   if (values.check) {
     if (stale.length === 0) {

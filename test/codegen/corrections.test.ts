@@ -1,0 +1,143 @@
+// The correction layer on small schemas: each operation changes the types and the
+// validators alike, a correction that no longer applies stops the generator, and a
+// correction without its reason or evidence is refused when it is read.
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { test } from 'node:test';
+import { readCorrections, type Corrections } from '../../codegen/corrections.js';
+import { generateSources } from '../../codegen/generate.js';
+import { ref, writeMiniSchema } from '../support/mini-schema.js';
+import { repoRoot } from '../support/paths.js';
+
+const okResponse = { type: 'object', properties: { response: { type: 'integer', enum: [1], required: true } } };
+const evidence = ['https://dev.vk.com/ru/method/things.get'];
+
+const schema = () =>
+  writeMiniSchema({
+    things: {
+      objects: {
+        things_thing: {
+          type: 'object',
+          properties: { id: { type: 'integer', required: true }, kind: { type: 'string', required: true } },
+        },
+        things_fields: { type: 'string', enum: ['name', 'photo'] },
+      },
+      responses: {
+        things_get_response: { type: 'object', properties: { response: { ...ref('things', 'things_thing'), required: true } } },
+        things_ok_response: okResponse,
+      },
+      methods: [
+        {
+          name: 'things.get',
+          parameters: [{ name: 'fields', type: 'array', items: ref('things', 'things_fields') }],
+          responses: { response: ref('things', 'things_get_response', 'responses') },
+        },
+        { name: 'things.delete', parameters: [{ name: 'id', type: 'integer' }], responses: { response: ref('things', 'things_ok_response', 'responses') } },
+      ],
+    },
+  });
+
+const corrections: Corrections = {
+  methods: {
+    'things.delete': {
+      why: 'VK takes owner_id too',
+      evidence,
+      addParams: [{ name: 'owner_id', type: 'integer' }],
+      patchParams: { id: { minimum: 1 } },
+    },
+  },
+  definitions: {
+    things_thing: {
+      why: 'VK sends country and leaves kind out',
+      evidence: ['real-responses/some-reply.json'],
+      addProperties: { country: { type: 'object', properties: { id: { type: 'integer', required: true } } } },
+      optional: ['kind'],
+    },
+    things_fields: { why: 'VK accepts country', evidence, addEnumValues: ['country'] },
+  },
+};
+
+test('every operation changes the types and the validators alike, and each applied correction is listed with its evidence', () => {
+  const { files, correctionsApplied } = generateSources(schema(), corrections);
+  const types = files.get('types/things.ts')!;
+  assert.match(types, /country\?: \{/, 'the added property, optional');
+  assert.match(types, /kind\?: string;/, 'the property made optional');
+  assert.match(types, /"name" \| "photo" \| "country"/, 'the added enum value');
+  assert.match(files.get('sections/things.ts')!, /owner_id\?: number;/);
+
+  const definitions = files.get('validation/definitions.ts')!;
+  const thing = JSON.parse(/"things_thing": '(.*)',?$/m.exec(definitions)![1]!) as {
+    properties: Record<string, unknown>;
+    required?: string[];
+  };
+  assert.ok('country' in thing.properties, 'the validator knows the added property');
+  assert.deepEqual(thing.required, ['id'], 'and no longer requires kind');
+  assert.match(files.get('validation/params.ts')!, /owner_id/);
+
+  assert.deepEqual(
+    correctionsApplied.map(({ target }) => target),
+    ['things.delete', 'things_thing', 'things_fields'],
+  );
+  assert.ok(files.get('README.md')!.includes('`things_thing`: VK sends country and leaves kind out (real-responses/some-reply.json)'));
+});
+
+test('a correction that no longer applies stops the generator, naming it', () => {
+  const stale: [Corrections, RegExp][] = [
+    [{ methods: { 'things.gone': { why: 'x', evidence, addParams: [] } } }, /things\.gone no longer applies: the schema has no such method/],
+    [{ methods: { 'things.delete': { why: 'x', evidence, addParams: [{ name: 'id', type: 'integer' }] } } }, /things\.delete\(id\) no longer applies: the schema has this param now/],
+    [{ definitions: { things_thing: { why: 'x', evidence, addProperties: { id: { type: 'integer' } } } } }, /things_thing\.id no longer applies: the schema has this property now/],
+    [{ definitions: { things_thing: { why: 'x', evidence, optional: ['name'] } } }, /things_thing\.name no longer applies: the schema has no such property/],
+    [{ definitions: { things_fields: { why: 'x', evidence, addEnumValues: ['photo'] } } }, /things_fields "photo" no longer applies: the schema has this value now/],
+    [{ definitions: { things_thing: { why: 'x', evidence, addEnumValues: ['a'] } } }, /things_thing no longer applies: the definition is not an enum/],
+  ];
+  for (const [correction, message] of stale) assert.throws(() => generateSources(schema(), correction), message);
+  const dir = schema();
+  generateSources(dir, corrections);
+  assert.doesNotThrow(() => generateSources(dir, corrections), 'neither the schema on disk nor the corrections change');
+});
+
+function correctionsDir(files: Record<string, object>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'vk-typed-corrections-'));
+  for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), JSON.stringify(content));
+  return dir;
+}
+
+test('reading refuses a correction without a reason, without evidence, with an unknown operation, or twice', () => {
+  const cases: [object, RegExp][] = [
+    [{ definitions: { a: { evidence, optional: ['x'] } } }, /a\.json: a: a correction needs its "why"/],
+    [{ definitions: { a: { why: 'x', optional: ['x'] } } }, /"evidence" must list/],
+    [{ definitions: { a: { why: 'x', evidence: ['my memory'], optional: ['x'] } } }, /"evidence" must list/],
+    [{ definitions: { a: { why: 'x', evidence, makeRequired: ['x'] } } }, /unknown operation makeRequired/],
+    [{ methods: { 'a.b': { why: 'x', evidence, optional: ['x'] } } }, /unknown operation optional/],
+    [{ definitions: { a: { why: 'x', evidence } } }, /changes nothing/],
+  ];
+  for (const [content, message] of cases) assert.throws(() => readCorrections(correctionsDir({ 'a.json': content })), message);
+  const same = { definitions: { a: { why: 'x', evidence, optional: ['x'] } } };
+  assert.throws(() => readCorrections(correctionsDir({ 'a.json': same, 'b.json': same })), /b\.json: a is corrected in another file too/);
+});
+
+test("the project's corrections cite evidence that exists: each real-responses file is there, and shows the property or value it adds", () => {
+  const sharedReplies = resolve(repoRoot, '../shared/real-responses');
+  const available = new Set(readdirSync(sharedReplies));
+  const all = readCorrections(resolve(repoRoot, 'schema/corrections'));
+  const entries = [...Object.entries(all.definitions ?? {}), ...Object.entries(all.methods ?? {})];
+  assert.ok(entries.length > 0);
+  for (const [target, correction] of entries) {
+    const replies = correction.evidence.filter((item) => item.startsWith('real-responses/'));
+    for (const reply of replies) {
+      const file = reply.slice('real-responses/'.length);
+      assert.ok(available.has(file), `${target}: ${reply} is not in ../shared/real-responses`);
+    }
+    if (replies.length === 0 || !('addProperties' in correction || 'addEnumValues' in correction)) continue;
+    const texts = replies.map((reply) => readFileSync(join(sharedReplies, reply.slice('real-responses/'.length)), 'utf8'));
+    const shown = (needle: string) => texts.some((text) => text.includes(needle));
+    for (const property of Object.keys(correction.addProperties ?? {})) {
+      assert.ok(shown(`"${property}"`), `${target}.${property}: none of ${replies.join(', ')} carries it`);
+    }
+    for (const value of correction.addEnumValues ?? []) {
+      assert.ok(shown(JSON.stringify(value)), `${target} ${JSON.stringify(value)}: none of ${replies.join(', ')} shows it`);
+    }
+  }
+});
