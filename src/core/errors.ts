@@ -104,6 +104,11 @@ export class TimeoutError extends TransportError {
   }
 }
 
+/** Fields of VK's errors that the SDK sends back to VK as they came: the transport
+ * parses their numbers as strings holding VK's exact digits, since a JS number keeps
+ * about 16 significant digits and `remixstlid` is a 64-bit integer (19 digits). */
+export const verbatimFields: readonly string[] = ['remixstlid', 'captcha_sid', 'captcha_ts'];
+
 /** One entry of VK's `request_params`. */
 export interface RequestParam {
   readonly key: string;
@@ -126,15 +131,19 @@ export class ApiError extends VkError {
   readonly requestParams: readonly RequestParam[];
   /** `requestParams` as a record (a repeated key keeps its last value). */
   readonly requestParamsRecord: Readonly<Record<string, string>>;
-  /** Where the user must go to confirm the action (error 17, newer captchas). */
+  /** Where the user must go: to confirm the action (error 17), or to solve VK's
+   * newer captcha (error 14), whose page gives the `successToken` to answer with. */
   readonly redirectUri: string | undefined;
+  /** VK's `remixstlid` (error 14 with a `redirectUri`), sent back with the success
+   * token: a string, every digit as VK sent it. */
+  readonly remixstlid: string | undefined;
   /** Captcha id to send back with the answer (error 14). */
   readonly captchaSid: string | undefined;
   /** Captcha image URL (error 14). */
   readonly captchaImg: string | undefined;
   /** The failed method, for errors inside `execute`. */
   readonly method: string | undefined;
-  /** Every field VK sent, secrets censored. */
+  /** Every field VK sent, secrets censored; those of `verbatimFields` as strings of VK's exact text. */
   readonly raw: Readonly<Record<string, unknown>>;
 
   /**
@@ -159,6 +168,7 @@ export class ApiError extends VkError {
     this.requestParams = requestParams;
     this.requestParamsRecord = requestParamsRecord;
     this.redirectUri = optionalString(raw['redirect_uri']);
+    this.remixstlid = exactInteger(raw['remixstlid']);
     this.captchaSid = optionalString(raw['captcha_sid']);
     this.captchaImg = optionalString(raw['captcha_img']);
     this.method = optionalString(raw['method']);
@@ -174,6 +184,13 @@ export class ApiError extends VkError {
 // captcha_sid and similar ids arrive as strings or numbers depending on the endpoint.
 function optionalString(value: unknown): string | undefined {
   return typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
+}
+
+// A number here comes from an error built by hand (replies give strings); beyond
+// 2^53 it has lost digits already, and VK would refuse them.
+function exactInteger(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  return Number.isSafeInteger(value) ? String(value) : undefined;
 }
 
 function toRequestParams(value: unknown): RequestParam[] {

@@ -5,7 +5,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Dispatcher } from 'undici';
 import { scrubText } from '../core/censor.js';
 import { createDispatcher, userDispatcher, type DispatcherOptions } from './dispatcher.js';
-import { TimeoutError, TransportError, VkError } from '../core/errors.js';
+import { TimeoutError, TransportError, VkError, verbatimFields } from '../core/errors.js';
 import { undici } from './load-undici.js';
 
 export interface PostOptions {
@@ -37,9 +37,10 @@ export class Transport {
     this.#userDispatcher = userDispatcher(options);
   }
 
-  /** POSTs `form` to `url` and returns the parsed JSON reply. A reply with an HTTP
-   * error status is returned only when it is JSON carrying an `error` (VK's own
-   * error shape); anything else that is not JSON is a `TransportError`. */
+  /** POSTs `form` to `url` and returns the parsed JSON reply (`parseReply`: the
+   * fields VK wants back keep their exact digits). A reply with an HTTP error status
+   * is returned only when it is JSON carrying an `error` (VK's own error shape);
+   * anything else that is not JSON is a `TransportError`. */
   async postForm(url: string, form: URLSearchParams, options: PostOptions = {}): Promise<unknown> {
     if (this.#closed) throw new VkError('The client is closed');
     const timeout = options.timeout === undefined ? this.#timeout : checkTimeout(options.timeout);
@@ -76,7 +77,7 @@ export class Transport {
       scrubText(text.length > excerptLength ? `${text.slice(0, excerptLength)}...` : text, secrets);
     let reply: unknown;
     try {
-      reply = JSON.parse(text);
+      reply = parseReply(text);
     } catch (cause) {
       const what = status >= 400 ? `HTTP ${status}` : `a reply that is not JSON (HTTP ${status})`;
       throw new TransportError(`${target} got ${what}`, { status, bodyExcerpt: excerpt(), cause });
@@ -108,6 +109,23 @@ export class Transport {
     this.#agent ??= createDispatcher({ timeout: this.#timeout, proxy: this.#proxy });
     return this.#agent;
   }
+}
+
+/** Any JSON string, whole, and the number after it when the string is a key. Strings
+ * are matched whole so that text inside one is never taken for a key. */
+const stringOrKeyedNumber = /"([^"\\]*(?:\\.[^"\\]*)*)"(?:(\s*:\s*)(-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?))?/g;
+const verbatimKeys: ReadonlySet<string> = new Set(verbatimFields);
+
+/** JSON.parse, except that the number of a key in `verbatimFields` comes back as a
+ * string of the exact text VK sent: JSON.parse would round 9069780796616521905 to
+ * 9069780796616522000. Replies without such a key skip the scan. */
+function parseReply(text: string): unknown {
+  if (!verbatimFields.some((key) => text.includes(`"${key}"`))) return JSON.parse(text);
+  return JSON.parse(
+    text.replace(stringOrKeyedNumber, (match, key: string, colon?: string, number?: string) =>
+      number !== undefined && verbatimKeys.has(key) ? `"${key}"${colon}"${number}"` : match,
+    ),
+  );
 }
 
 interface Exchange {

@@ -39,9 +39,10 @@ export interface ApiErrorHookOptions {
   /** Handlers keyed by error code, tried first (the seed's `on_api_error_<code>`). */
   apiErrorHandlers?: ApiErrorHandlers;
   /** Answers a captcha: error 14 of a call (an `ApiError`), or one a login meets
-   * (an `AuthError` with code `CAPTCHA_REQUIRED`). Read `captchaImg` (or, for VK's
-   * newer captcha, open `redirectUri` and return `{ successToken }`). Throw to give
-   * up. Default: interactive prompt when `interactive`, else the error is thrown. */
+   * (an `AuthError` with code `CAPTCHA_REQUIRED`). Read `captchaImg` and return the
+   * key; or, for VK's newer captcha, have a person solve the page at `redirectUri`
+   * and return `{ successToken }` (the call is re-sent with it and VK's `remixstlid`).
+   * Throw to give up. Default: interactive prompt when `interactive`, else the error is thrown. */
   getCaptchaKey?: (error: CaptchaError) => CaptchaAnswer | Promise<CaptchaAnswer>;
   /** Captcha answers tried for one call or one login before giving up (default 3). */
   captchaAttempts?: number;
@@ -122,13 +123,20 @@ async function answerCaptcha(
   if (resends.captchaAnswers >= hooks.captchaAttempts) throw error;
   resends.captchaAnswers += 1;
   const answer = await hooks.getCaptchaKey(error);
-  if (typeof answer === 'string') return resend({ captcha_sid: error.captchaSid, captcha_key: answer });
+  if (typeof answer === 'string') {
+    if (error.captchaSid === undefined) {
+      throw new VkError('getCaptchaKey gave a key, but this captcha has no captcha_sid: answer { successToken }');
+    }
+    return resend({ captcha_sid: error.captchaSid, captcha_key: answer });
+  }
   if (typeof answer?.successToken !== 'string') {
     throw new VkError('getCaptchaKey gave neither a key nor { successToken }');
   }
-  // The newer captcha: VK wants back the fields it sent with the challenge.
+  // The newer captcha: VK wants back the fields it sent with the challenge, as the
+  // text it sent (remixstlid is a 64-bit integer: see verbatimFields in core/errors.ts).
   return resend({
     success_token: answer.successToken,
+    remixstlid: error.remixstlid,
     captcha_sid: error.captchaSid,
     captcha_ts: error.raw['captcha_ts'],
     captcha_attempt: error.raw['captcha_attempt'],

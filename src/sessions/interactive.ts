@@ -1,10 +1,12 @@
 // Interactive mode (the seed's InteractiveMixin): asks on the terminal for whatever a
 // session was not given. Login, password and token are asked once and cached;
-// captcha keys and 2FA codes each time VK asks. Secrets are typed without echo.
+// captcha answers and 2FA codes each time VK asks. Secrets are typed without echo.
 
 import { createInterface, type Interface } from 'node:readline';
 import { Writable } from 'node:stream';
 import { AuthError } from '../auth/auth-error.js';
+import type { CaptchaAnswer } from '../auth/challenges.js';
+import type { CaptchaError } from './error-recovery.js';
 
 /** Where interactive mode reads and writes; the process's terminal by default. */
 export interface InteractiveStreams {
@@ -18,6 +20,8 @@ const prompts = {
   accessToken: 'VK API access token: ',
   captchaUrl: 'Open CAPTCHA image url: ',
   captchaKey: 'Enter CAPTCHA key: ',
+  captchaPage: 'Open CAPTCHA page url: ',
+  successToken: 'Enter CAPTCHA success token: ',
   authCheckCode: 'Auth check code: ',
 } as const;
 
@@ -47,8 +51,23 @@ export class Prompter {
     return this.#once(prompts.accessToken, true);
   }
 
-  captchaKey(imageUrl: string): Promise<string> {
+
+  /** Asks for a captcha's answer: for VK's newer captcha (a page at `redirectUri`,
+   * which wins, as in VK's docs) the success token the page gives, typed without
+   * echo; else the key read off `captchaImg`. Undefined when there is neither. */
+  captchaAnswer(captcha: Pick<CaptchaError, 'captchaImg' | 'redirectUri'>): Promise<CaptchaAnswer> | undefined {
+    if (captcha.redirectUri !== undefined) return this.#captchaSuccessToken(captcha.redirectUri);
+    if (captcha.captchaImg !== undefined) return this.#captchaKey(captcha.captchaImg);
+    return undefined;
+  }
+
+  #captchaKey(imageUrl: string): Promise<string> {
     return this.#ask(prompts.captchaKey, false, `${prompts.captchaUrl}${imageUrl}\n`);
+  }
+
+  async #captchaSuccessToken(pageUrl: string): Promise<CaptchaAnswer> {
+    const successToken = await this.#ask(prompts.successToken, true, `${prompts.captchaPage}${pageUrl}\n`);
+    return { successToken: successToken.trim() };
   }
 
   authCheckCode(): Promise<string> {

@@ -86,8 +86,19 @@ export interface FakeVk {
   close(): Promise<void>;
 }
 
+/** `value` as a JSON reply; a bigint is written as its bare digits, the way VK
+ * writes a 64-bit integer (`remixstlid`) that no JS number holds. */
 export function json(value: unknown, status = 200): RawReply {
-  return new RawReply(status, JSON.stringify(value), { 'content-type': 'application/json; charset=utf-8' });
+  return new RawReply(status, toJsonText(value), { 'content-type': 'application/json; charset=utf-8' });
+}
+
+const bigintMark = '__fake_vk_bigint__';
+
+function toJsonText(value: unknown): string {
+  const text = JSON.stringify(value, (_key, item: unknown) =>
+    typeof item === 'bigint' ? `${bigintMark}${item}${bigintMark}` : item,
+  );
+  return text.replace(new RegExp(`"${bigintMark}(-?\\d+)${bigintMark}"`, 'g'), '$1');
 }
 
 export async function startFakeVk(options: FakeVkOptions = {}): Promise<FakeVk> {
