@@ -3,14 +3,15 @@
 // that ajv compiles (src/validation/validators.ts, lazily, per method). The schemas are
 // adapted to the JS values the runtime sees, as src/pipeline/encode-params.ts reads
 // them: a `json` param takes the structured value or a pre-encoded string, a
-// `value_object` item the object or its "owner_id_id" string. Keywords that
-// are documentation or that ajv cannot use are stripped, `allOf` objects are
-// flattened and closed (additionalProperties: false) so that a field the
-// schema lacks is reported. Each module is data, one entry per line, each entry
-// JSON text in a string: the runtime parses an entry when it needs it, and
+// `value_object` item the object or its "owner_id_id" string, a field list any
+// name. Keywords that are documentation or that ajv cannot use are stripped,
+// `allOf` objects are flattened and closed (additionalProperties: false) so
+// that a field the schema lacks is reported, and a discriminated oneOf is
+// checked as the branch its tag names. Each module is data, one entry per line,
+// each entry JSON text in a string: the runtime parses an entry when it needs it, and
 // neither tsc nor the JS parser has ~0.6 MB of object literals to work through
 // (as literals they added ~0.5 s to every type-check of the project).
-import { flattenObject } from './emit-definitions.js';
+import { flattenObject, undescribedResponse } from './emit-definitions.js';
 import { dataModuleMarker } from './format.js';
 import type { MethodModel, Model } from './model.js';
 import { refName } from './normalize.js';
@@ -20,7 +21,8 @@ import type { SchemaNode } from './schema-types.js';
 export const definitionsId = 'vk-api';
 
 /** Documentation, codegen-only hints, and keywords ajv would misread (`default`
- * has the wrong type in many places; `discriminator` is OpenAPI's, not ajv's). */
+ * has the wrong type in many places; `discriminator` is OpenAPI's, with a
+ * `mapping` ajv does not take: see `discriminated`). */
 const strippedKeywords = new Set([
   'description',
   'enumNames',
@@ -34,10 +36,6 @@ const strippedKeywords = new Set([
  * more than `integer` for a JS number, `uri` fields are often empty strings,
  * and `json`/`value_object` are adapted into the schema. */
 const checkedFormats = new Set(['int32']);
-
-/** The schema's placeholder for a response it does not describe ("Response schema
- * is not defined yet": `execute`, two `ads.*` methods): its payload takes anything. */
-const undescribedResponse = 'base_undefined_response';
 
 /** A schema node as the validator reads it. */
 function validationNode(node: SchemaNode, definitions: Record<string, SchemaNode>): SchemaNode {
@@ -71,6 +69,10 @@ function validationNode(node: SchemaNode, definitions: Record<string, SchemaNode
       case 'allOf':
       case 'anyOf':
       case 'oneOf':
+        if (key === 'oneOf' && node.discriminator?.mapping) {
+          Object.assign(out, discriminated(node.discriminator.propertyName, node.discriminator.mapping));
+          break;
+        }
         // A value must match one of the branches; oneOf's "exactly one" is a claim
         // about the schema, and two overlapping branches are not a bad value.
         out[key === 'allOf' ? 'allOf' : 'anyOf'] = (value as SchemaNode[]).map((b) => validationNode(b, definitions));
@@ -83,6 +85,32 @@ function validationNode(node: SchemaNode, definitions: Record<string, SchemaNode
     out.additionalProperties = false;
   }
   return out;
+}
+
+/**
+ * A oneOf with an OpenAPI discriminator, as ajv's `discriminator`: ajv reads the
+ * tag and checks the one branch it names, so a bad item's problems are that
+ * branch's alone, and a tag no branch has is one problem. Ajv takes no
+ * `mapping` (tag value -> $ref, several values to one $ref): it reads each
+ * branch's tag values from the branch's own `properties`. So each $ref the
+ * mapping names is a branch, its tag limited to the values mapped onto it, as
+ * the generated types read it (type-expressions.ts `renderChoice`); the $ref's
+ * definition checks the rest, tag included.
+ */
+function discriminated(propertyName: string, mapping: Record<string, string>): SchemaNode {
+  const tags = new Map<string, string[]>();
+  for (const [tag, ref] of Object.entries(mapping)) {
+    const name = refName(ref);
+    tags.set(name, [...(tags.get(name) ?? []), tag]);
+  }
+  return {
+    discriminator: { propertyName },
+    oneOf: [...tags].map(([name, values]) => ({
+      $ref: `${definitionsId}#/definitions/${name}`,
+      properties: { [propertyName]: { enum: values } },
+      required: [propertyName],
+    })),
+  };
 }
 
 function closedObject(
@@ -98,8 +126,18 @@ function closedObject(
   };
 }
 
+/** A list of the fields a reply is to include (`fields`, `app_fields`, ...): an
+ * array of enum values (users_fields, base_user_group_fields, ... or inline). */
+function isFieldList(name: string, node: SchemaNode, definitions: Record<string, SchemaNode>): boolean {
+  const items = node.items?.$ref ? definitions[refName(node.items.$ref)] : node.items;
+  return /(^|_)fields$/.test(name) && node.type === 'array' && items?.enum !== undefined;
+}
+
 /** A param as a caller passes it (see emit-params.ts `paramType`, which types it the same way). */
-function paramNode(node: SchemaNode, definitions: Record<string, SchemaNode>): SchemaNode {
+function paramNode(name: string, node: SchemaNode, definitions: Record<string, SchemaNode>): SchemaNode {
+  // VK ignores a field name it does not know, and the schema lags the fields VK
+  // has: any name passes at run time (the types still hold code to the enum).
+  if (isFieldList(name, node, definitions)) return validationNode({ ...node, items: { type: 'string' } }, definitions);
   if (node.format === 'json') {
     const { type: _type, format: _format, items, minItems, maxItems, $ref, ...rest } = node;
     const structured: SchemaNode = $ref
@@ -123,7 +161,7 @@ function paramNode(node: SchemaNode, definitions: Record<string, SchemaNode>): S
 /** The method's params object (normalize.ts), each param as a caller passes it. */
 function paramsSchema(method: MethodModel, definitions: Record<string, SchemaNode>): SchemaNode {
   const { type, properties = {}, ...rest } = method.paramsSchema;
-  return { type, properties: mapValues(properties, (node) => paramNode(node, definitions)), ...rest };
+  return { type, properties: mapValues(properties, (node, name) => paramNode(name, node, definitions)), ...rest };
 }
 
 /** Which response definitions a call's params select: the rules of codegen/variants.ts, as data. */
@@ -139,8 +177,8 @@ function responseVariants(method: MethodModel): object {
   };
 }
 
-function mapValues<T, U>(record: Record<string, T>, map: (value: T) => U): Record<string, U> {
-  return Object.fromEntries(Object.entries(record).map(([key, value]) => [key, map(value)]));
+function mapValues<T, U>(record: Record<string, T>, map: (value: T, key: string) => U): Record<string, U> {
+  return Object.fromEntries(Object.entries(record).map(([key, value]) => [key, map(value, key)]));
 }
 
 function defined(record: Record<string, unknown>): Record<string, unknown> {

@@ -1,16 +1,26 @@
 // Censoring of secrets (tokens, passwords, codes, captcha answers) before anything
 // is thrown or logged. Every error and log line in the runtime goes through here.
 
-/** Param and field names whose values are secrets. Not `code`: API methods use it
- * for VKScript (execute, appWidgets.update) and country codes; the auth flows'
- * 2FA codes are scrubbed as known secret values instead. */
+/** Param and field names whose values are secrets: the SDK's and the auth flows'
+ * own, and those of the API's params and replies that carry a credential
+ * (`account.changePassword`'s passwords and its new `token` and `secret`,
+ * `secure.checkToken`'s `token`, a callback server's `secret_key`). Names, not
+ * patterns: a photo's `web_view_token` or an item's `track_code` is no secret.
+ * Not `code`: API methods use it for VKScript (execute, appWidgets.update) and
+ * country codes; the auth flows' 2FA codes are scrubbed as known secret values
+ * instead. */
 const secretKeys: ReadonlySet<string> = new Set([
   'access_token',
   'password',
   'pass',
+  'old_password',
+  'new_password',
   'captcha_key',
   'client_secret',
   'success_token',
+  'token',
+  'secret',
+  'secret_key',
 ]);
 
 /** Known secret values shorter than this are not scrubbed from free text: short

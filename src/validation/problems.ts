@@ -16,7 +16,18 @@ export interface ProblemContext {
   readonly topLevelMember: string;
   /** Suggest the name meant by a misspelt key or enum value (a caller's typo; VK does not make them). */
   readonly suggest: boolean;
+  /** Which names on a value's path make it a secret, to censor (see `describeValue`). */
+  readonly secrets: SecretNames;
 }
+
+/**
+ * `params`: the SDK's secret names (core/censor.ts) and any param whose name
+ * says password, secret or token (`new_password`, `client_secret_hash`), since
+ * a caller's wrong value may still be their secret. `response`: the SDK's
+ * secret names only, since a reply's `web_view_token` or `track_code` is no
+ * secret and a drift report needs its value.
+ */
+export type SecretNames = 'params' | 'response';
 
 /** Enum values a message lists before "..., (N values)". */
 const shownEnumValues = 12;
@@ -95,10 +106,11 @@ function describe(error: ErrorObject, context: ProblemContext): ValidationProble
     const known = Object.keys((error.parentSchema?.['properties'] as object | undefined) ?? {});
     const hint = context.suggest ? suggestion(name, known) : '';
     const path = [...segments, name];
-    const given = describeValue((value as Record<string, unknown>)[name], path);
+    const given = describeValue((value as Record<string, unknown>)[name], path, context.secrets);
     return problem(path, `${what}${hint} (got ${given})`, 'unknown', context);
   }
-  const got = ` (got ${describeValue(value, segments)})`;
+  if (error.keyword === 'discriminator') return describeTag(error, segments, context);
+  const got = ` (got ${describeValue(value, segments, context.secrets)})`;
   switch (error.keyword) {
     case 'type':
       return problem(segments, `must be ${alternatives(toArray(params['type']))}${got}`, 'invalid', context);
@@ -145,6 +157,20 @@ function describe(error: ErrorObject, context: ProblemContext): ValidationProble
   }
 }
 
+/** A discriminated oneOf's tag (emit-validation.ts `discriminated`) that names
+ * no branch: missing, or a value none has, said of the tag itself. */
+function describeTag(error: ErrorObject, segments: readonly string[], context: ProblemContext): ValidationProblem {
+  const tag = String(error.params['tag']);
+  const path = [...segments, tag];
+  const value: unknown = error.params['tagValue'];
+  if (value === undefined) return problem(path, 'is required', 'invalid', context);
+  const branches = (error.parentSchema?.['oneOf'] ?? []) as { properties: Record<string, { enum: string[] }> }[];
+  const allowed = branches.flatMap((branch) => branch.properties[tag]!.enum);
+  const hint = context.suggest && typeof value === 'string' ? suggestion(value, allowed) : '';
+  const given = describeValue(value, path, context.secrets);
+  return problem(path, `must be one of ${listValues(allowed)} (got ${given})${hint}`, 'invalid', context);
+}
+
 function problem(
   segments: readonly string[],
   message: string,
@@ -175,16 +201,15 @@ function formatPath(segments: readonly string[], context: ProblemContext): strin
   return path;
 }
 
-/** Names whose values are censored in problems: the censor's secret keys, and
- * params such as `new_password` or `client_secret_hash` that name one. */
-function isSecretName(name: string): boolean {
-  return isSecretKey(name) || /password|secret|token/i.test(name);
-}
+const isSecretName: Record<SecretNames, (name: string) => boolean> = {
+  params: (name) => isSecretKey(name) || /password|secret|token/i.test(name),
+  response: isSecretKey,
+};
 
 /** The given value, short; censored when any name on its path is a secret's. */
-export function describeValue(value: unknown, segments: readonly string[]): string {
+export function describeValue(value: unknown, segments: readonly string[], secrets: SecretNames): string {
   const primitive = typeof value === 'string' || typeof value === 'number' || typeof value === 'bigint';
-  if (primitive && segments.some(isSecretName)) return censorValue(value);
+  if (primitive && segments.some(isSecretName[secrets])) return censorValue(value);
   if (value === null || value === undefined) return String(value);
   if (Array.isArray(value)) return `an array of ${plural(value.length, 'item')}`;
   switch (typeof value) {

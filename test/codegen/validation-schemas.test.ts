@@ -1,6 +1,7 @@
 // The generator's validation data and pagination table: on a small schema, each
-// adaptation (JSON and value-object params, stripped keywords, flattened and
-// closed allOf objects, unwrapped responses, variant rules, page bounds) as
+// adaptation (JSON, value-object and field-list params, stripped keywords,
+// flattened and closed allOf objects, discriminated unions, unwrapped responses,
+// variant rules, page bounds) as
 // emitted; on the pinned schema, the paginated methods, and every params and
 // response schema compiled by the runtime's ajv.
 
@@ -36,9 +37,18 @@ const schema = () =>
         things_kind: { type: 'string', enum: [1, 2], enumNames: ['one', 'two'] },
         things_tagged: {
           type: 'object',
-          discriminator: { propertyName: 'type', mapping: { base: '../things/objects.json#/definitions/things_base' } },
+          discriminator: {
+            propertyName: 'type',
+            mapping: {
+              base: '../things/objects.json#/definitions/things_base',
+              child: '../things/objects.json#/definitions/things_child',
+              kid: '../things/objects.json#/definitions/things_child',
+            },
+          },
           oneOf: [ref('things', 'things_base'), ref('things', 'things_child')],
         },
+        things_either: { oneOf: [{ type: 'string' }, { type: 'integer' }] },
+        things_fields: { type: 'string', enum: ['name', 'photo'] },
         things_keyboard: { type: 'object', properties: { one_time: { type: 'boolean', required: true } } },
       },
       responses: {
@@ -69,6 +79,9 @@ const schema = () =>
             { name: 'count', type: 'integer', minimum: 10, maximum: 50, default: 20 },
             { name: 'extended', type: 'boolean', default: 0 },
             { name: 'kind', $ref: '../things/objects.json#/definitions/things_kind' },
+            { name: 'fields', type: 'array', items: ref('things', 'things_fields') },
+            { name: 'photo_fields', type: 'array', items: { type: 'string', enum: ['sizes'] } },
+            { name: 'sort', type: 'array', items: { type: 'string', enum: ['asc', 'desc'] } },
             { name: 'data', type: 'string', format: 'json', items: ref('things', 'things_base'), maxItems: 3 },
             { name: 'keyboard', $ref: '../things/objects.json#/definitions/things_keyboard', format: 'json' },
             {
@@ -131,6 +144,10 @@ test('validation data: params as the runtime sees them, definitions stripped, fl
       count: { type: 'integer', minimum: 10, maximum: 50 },
       extended: { type: 'boolean' },
       kind: { $ref: 'vk-api#/definitions/things_kind' },
+      // field lists take any name (VK ignores one it does not know); other enums stay closed
+      fields: { type: 'array', items: { type: 'string' } },
+      photo_fields: { type: 'array', items: { type: 'string' } },
+      sort: { type: 'array', items: { enum: ['asc', 'desc'] } },
       // json: the structured value or a pre-encoded string
       data: {
         anyOf: [{ type: 'string' }, { type: 'array', items: { $ref: 'vk-api#/definitions/things_base' }, maxItems: 3 }],
@@ -179,11 +196,22 @@ test('validation data: params as the runtime sees them, definitions stripped, fl
       required: ['one_time'],
       additionalProperties: false,
     },
-    // oneOf as anyOf, discriminator stripped
+    // a discriminated oneOf as ajv's discriminator: one branch per $ref of the mapping, with the tags mapped onto it
     things_tagged: {
       type: 'object',
-      anyOf: [{ $ref: 'vk-api#/definitions/things_base' }, { $ref: 'vk-api#/definitions/things_child' }],
+      discriminator: { propertyName: 'type' },
+      oneOf: [
+        { $ref: 'vk-api#/definitions/things_base', properties: { type: { enum: ['base'] } }, required: ['type'] },
+        {
+          $ref: 'vk-api#/definitions/things_child',
+          properties: { type: { enum: ['child', 'kid'] } },
+          required: ['type'],
+        },
+      ],
     },
+    // oneOf without a discriminator as anyOf
+    things_either: { anyOf: [{ type: 'string' }, { type: 'integer' }] },
+    things_fields: { enum: ['name', 'photo'] },
     // responses as their payload; int32 is the one format kept
     things_ids_response: { type: 'array', items: { type: 'integer', format: 'int32' } },
     things_list_response: {

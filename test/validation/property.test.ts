@@ -30,6 +30,8 @@ interface Schema {
   enum?: unknown[];
   $ref?: string;
   anyOf?: Schema[];
+  oneOf?: Schema[];
+  discriminator?: { propertyName: string };
   items?: Schema;
   properties?: Record<string, Schema>;
   required?: string[];
@@ -141,8 +143,17 @@ function valueOf(schema: Schema, depth: number): fc.Arbitrary<unknown> {
   }
   if (schema.enum) return fc.constantFrom(...schema.enum);
   if (schema.anyOf) return fc.oneof(...schema.anyOf.map((branch) => valueOf(branch, depth)));
+  if (schema.oneOf) return fc.oneof(...schema.oneOf.map((branch) => taggedValueOf(branch, schema, depth)));
   const types = Array.isArray(schema.type) ? schema.type : [schema.type ?? 'object'];
   return fc.oneof(...types.map((type) => valueOfType(type, schema, depth)));
+}
+
+/** A branch of a discriminated union (emit-validation.ts `discriminated`): its $ref's value, with one of the branch's tags. */
+function taggedValueOf({ $ref, properties }: Schema, union: Schema, depth: number): fc.Arbitrary<unknown> {
+  const tag = union.discriminator!.propertyName;
+  return fc
+    .tuple(valueOf({ $ref: $ref! }, depth), fc.constantFrom(...properties![tag]!.enum!))
+    .map(([value, tagValue]) => ({ ...(value as object), [tag]: tagValue }));
 }
 
 function valueOfType(type: string, schema: Schema, depth: number): fc.Arbitrary<unknown> {
@@ -188,6 +199,20 @@ test('params built from the schema are accepted', async () => {
   await fc.assert(
     fc.asyncProperty(methodAndValidParams, async ([method, params]) => {
       await checks.checkParams(method, params as object);
+    }),
+    { numRuns: runs },
+  );
+});
+
+test('keyboards built from the schema are accepted: each button action a branch of the discriminated union', async () => {
+  const keyboard = JSON.parse(definitions['messages_keyboard']!) as Schema;
+  const buttons = keyboard.properties!['buttons']!;
+  // At least one row of at least one button, so that every run has an action.
+  const rows = { ...buttons, minItems: 1, items: { ...buttons.items!, minItems: 1 } };
+  const keyboards = valueOf({ ...keyboard, properties: { ...keyboard.properties, buttons: rows } }, 0);
+  await fc.assert(
+    fc.asyncProperty(keyboards, async (value) => {
+      await checks.checkParams('messages.send', { peer_id: 1, random_id: 1, keyboard: value });
     }),
     { numRuns: runs },
   );

@@ -78,6 +78,62 @@ test("'warn' logs one censored console.warn line per problem by default", async 
   assert.ok(!lines.join('\n').includes(secret));
 });
 
+test("drift reports censor the SDK's secret names, not every name with token or code in it", async () => {
+  const secrets = {
+    access_token: 'vk1.a.ACCESS_TOKEN_IN_A_REPLY_0123456789',
+    token: 'vk1.a.NEW_TOKEN_IN_A_REPLY_0123456789',
+    client_secret: 'CLIENT_SECRET_0123456789',
+    secret_key: 'CALLBACK_SECRET_0123456789',
+  };
+  users = [
+    {
+      id: 1,
+      first_name: 'P',
+      last_name: 'D',
+      web_view_token: 'ab12cd34ef56ab78',
+      track_code: 'track-0123456789',
+      ...secrets,
+    },
+  ];
+  const { api, reports } = reporting();
+  await api.users.get({ user_ids: [1] });
+  assert.deepEqual(
+    reports[0]?.[1].map((p) => `${p.path}: ${p.message}`),
+    [
+      'response[0].web_view_token: is not in the schema (got "ab12cd34ef56ab78")',
+      'response[0].track_code: is not in the schema (got "track-0123456789")',
+      'response[0].access_token: is not in the schema (got vk1.***6789)',
+      'response[0].token: is not in the schema (got vk1.***6789)',
+      'response[0].client_secret: is not in the schema (got CLIE***6789)',
+      'response[0].secret_key: is not in the schema (got CALL***6789)',
+    ],
+  );
+});
+
+test("a discriminated union is checked as the branch its tag names: that branch's problems alone", async () => {
+  const subscriptions = (items: object[]) =>
+    server.reply('users.getSubscriptions', () => ({ count: items.length, items }));
+  const { api, reports } = reporting();
+  subscriptions([
+    { type: 'page', id: 1, name: 'VK' },
+    { type: 'profile', id: 2, first_name: 'P', last_name: 'D' },
+  ]);
+  await api.users.getSubscriptions({ extended: true });
+  assert.deepEqual(reports, [], 'a group and a user, each as its tag says');
+
+  subscriptions([{ type: 'page', id: 'one', name: 'VK' }, { type: 'club', id: 2 }, { id: 3 }]);
+  await api.users.getSubscriptions({ extended: true });
+  assert.deepEqual(reports[0]?.[1], [
+    { path: 'response.items[0].id', message: 'must be integer (got "one")', kind: 'invalid' },
+    {
+      path: 'response.items[1].type',
+      message: 'must be one of group, page, event, profile, email (got "club")',
+      kind: 'invalid',
+    },
+    { path: 'response.items[2].type', message: 'is required', kind: 'invalid' },
+  ]);
+});
+
 test("'throw' throws a ResponseValidationError listing the problems, after the call reached VK", async () => {
   users = [{ id: 'one', first_name: 'P', last_name: 'D' }];
   const error = await client({ validateResponses: 'throw' })
