@@ -57,9 +57,14 @@ function describeCondition({ kind, param, values }: ResolvedCondition): string {
 function sectionMethod(method: MethodModel, model: Model, imports: ImportSet): string {
   const doc = methodDoc(method, model);
   const name = method.method;
-  const paramsArg = (type: string, required: boolean) => `params${required ? '' : '?'}: ${type}, options?: CallOptions`;
+  // `X`: the params the session adds to every method (see the class's type parameter).
+  const paramsArg = (type: string, required: boolean) => `params${required ? '' : '?'}: ${type} & X, options?: CallOptions`;
   const call = `return this.#caller.callMethod('${method.name}', params, options);`;
-  const base = paramsArg(method.paramsType, hasRequired(method));
+  // A method without params takes X alone: X & Record<string, never> would refuse X's keys too.
+  const base =
+    method.params.length === 0
+      ? `params?: [keyof X] extends [never] ? ${method.paramsType} : X, options?: CallOptions`
+      : paramsArg(method.paramsType, hasRequired(method));
   imports.add(method.paramsModule, method.paramsType);
   const { selected, defaults } = method.variants;
   if (selected.length === 0) {
@@ -90,8 +95,11 @@ function sectionModule(section: SectionModel, model: Model, header: string): str
   const renderer = new TypeRenderer(model.index, imports, { readonlyArrays: true });
   const params = section.methods.map((m) => paramsDeclarations(m, renderer)).join('\n');
   const methods = section.methods.map((m) => sectionMethod(m, model, imports)).join('\n');
-  const doc = jsdoc([`The \`${section.name}.*\` methods of the VK API.`]);
-  const body = `${doc}export class ${section.className} {
+  const doc = jsdoc([
+    `The \`${section.name}.*\` methods of the VK API.`,
+    "@typeParam X params every method takes besides its own (a community session's `group_id`)",
+  ]);
+  const body = `${doc}export class ${section.className}<X extends object = {}> {
   readonly #caller: MethodCaller;
 
   constructor(caller: MethodCaller) {
@@ -129,11 +137,11 @@ function sectionsBase(model: Model, header: string): string {
   const valueImports = model.sections
     .map((s) => `import { ${s.className} } from '${relativeModule(module, s.module)}';\n`)
     .join('');
-  const fields = model.sections.map((s) => `#${s.name}?: ${s.className};`).join('\n');
+  const fields = model.sections.map((s) => `#${s.name}?: ${s.className}<X>;`).join('\n');
   const getters = model.sections
     .map(
       (s) =>
-        `${jsdoc([`The \`${s.name}.*\` methods.`])}get ${s.name}(): SectionFor<'${s.name}', T> {\nreturn (this.#${s.name} ??= new ${s.className}(this));\n}\n`,
+        `${jsdoc([`The \`${s.name}.*\` methods.`])}get ${s.name}(): SectionFor<'${s.name}', T, ${s.className}<X>> {\nreturn (this.#${s.name} ??= new ${s.className}<X>(this));\n}\n`,
     )
     .join('\n');
   return `${header}
@@ -148,17 +156,19 @@ export interface SectionMethodsByToken {
 ${methodsByToken(model)}
 }
 
-/** A section as a session of scope \`T\` sees it: only the methods its token may call. */
-export type SectionFor<S extends keyof SectionMap, T extends TokenScope> = 'any' extends T
-  ? SectionMap[S]
-  : Pick<SectionMap[S], SectionMethodsByToken[S][Exclude<T, 'any'>] & keyof SectionMap[S]>;
+/** Section \`S\` (as class \`C\`, e.g. with a session's extra params) as a session of
+ * scope \`T\` sees it: only the methods its token may call. */
+export type SectionFor<S extends keyof SectionMap, T extends TokenScope, C = SectionMap[S]> = 'any' extends T
+  ? C
+  : Pick<C, SectionMethodsByToken[S][Exclude<T, 'any'>] & keyof C>;
 
 /**
  * Every API section as a lazily created property; sessions extend this. A
  * session typed for a token type (\`SectionsBase<'group'>\`) shows only the
- * methods that token type may call.
+ * methods that token type may call; \`X\` is params every method of it takes
+ * besides its own (\`{ group_id?: number }\` on a community session).
  */
-export abstract class SectionsBase<T extends TokenScope = 'any'> implements MethodCaller {
+export abstract class SectionsBase<T extends TokenScope = 'any', X extends object = {}> implements MethodCaller {
 ${fields}
 
 abstract callMethod<R>(method: string, params: object | undefined, options?: CallOptions): Promise<R>;

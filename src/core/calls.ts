@@ -11,8 +11,8 @@ export interface CallOptions {
   timeout?: number;
   /** Retries of this call; overrides the client's `maxRetries`. */
   maxRetries?: number;
-  /** CommunityAPI: the community whose token the call uses, for methods without a
-   * `group_id` param (default: the call's `group_id`, else the session's first group). */
+  /** CommunityAPI: the community whose token the call uses; wins over the call's
+   * `group_id` (default: the call's `group_id`, else the session's first group). */
   groupId?: number;
 }
 

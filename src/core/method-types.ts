@@ -18,6 +18,12 @@ export type MethodParams<M extends MethodName> = M extends keyof LooseMethods
     ? NonNullable<P>
     : never;
 
+/** Params `P` of a method and `X`, the params every method of the session takes; a
+ * method without params (`Record<string, never>`, which would refuse X's keys) takes
+ * `X` alone. Applied to `MethodParams<M>`, not read off sections made with `X`: that
+ * would instantiate every method of every section for each `call()`. */
+export type WithExtraParams<P, X> = string extends keyof P ? X : P & X;
+
 /** Every response the method can give (its last overload returns the union of its variants). */
 export type MethodResponse<M extends MethodName> = M extends keyof LooseMethods
   ? LooseMethods[M]['response']

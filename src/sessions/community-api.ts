@@ -1,5 +1,6 @@
 // CommunityAPI: community tokens through VK's implicit flow for communities, one per
-// group; each call uses the token of its `group_id` param. See AUTH-FLOWS.md, "CommunityAPI".
+// group; each call uses the token of its `group_id` param, which every method takes
+// here (as in the seed). See AUTH-FLOWS.md, "CommunityAPI".
 
 import type { ApiCall } from '../core/calls.js';
 import { AuthError } from '../auth/auth-error.js';
@@ -10,7 +11,7 @@ import { implicitFlowParams, vkAdminClientId } from './user-api.js';
 
 export interface CommunityAPIOptions extends Omit<LoginOptions, 'accessToken'> {
   /** The communities to get tokens for. A call uses the token of its `groupId` call
-   * option, else of its `group_id` param, else of the first of these. */
+   * option, else of its `group_id` param (any method takes one), else of the first of these. */
   groupIds: readonly number[];
   /** Default 6121396, VK's "VK Admin" app. */
   clientId?: number;
@@ -27,7 +28,14 @@ export interface CommunityTokens {
   readonly expiresIn: number | undefined;
 }
 
-export class CommunityAPI extends LoginSession<'group', CommunityTokens> {
+/** What every method of a community session takes besides its own params. */
+export interface CommunityParams {
+  /** The community whose token the call uses, one of `groupIds`. Sent to VK only when
+   * the method has a `group_id` param of its own. */
+  group_id?: number;
+}
+
+export class CommunityAPI extends LoginSession<'group', CommunityTokens, CommunityParams> {
   readonly groupIds: readonly number[];
   readonly #scope: string | undefined;
 
@@ -38,8 +46,7 @@ export class CommunityAPI extends LoginSession<'group', CommunityTokens> {
     this.#scope = scopeParam(options.scope);
   }
 
-  /** The token of the call's `groupId` option, else of its `group_id` param (which is
-   * still sent to VK), else the first group's. */
+  /** The token of the call's `groupId` option, else of its `group_id` param, else the first group's. */
   protected override async accessTokenFor(call: ApiCall): Promise<string | undefined> {
     if (bringsOwnToken(call)) return undefined;
     const param = call.options.groupId ?? (call.params as Record<string, unknown> | undefined)?.['group_id'];
@@ -49,6 +56,16 @@ export class CommunityAPI extends LoginSession<'group', CommunityTokens> {
     const token = (await this.authorize({ signal: call.options.signal })).groupTokens[groupId];
     if (token === undefined) throw this.#noToken(call, param);
     return token;
+  }
+
+  /** The call's params, less a `group_id` the method does not take: it only picked
+   * the token, and VK (and the params check) would refuse it. */
+  protected override async paramsToSend(call: ApiCall): Promise<object | undefined> {
+    const params = call.params as Record<string, unknown> | undefined;
+    if (params?.['group_id'] === undefined || (await takesGroupId(call.method))) return params;
+    const own = { ...params };
+    delete own['group_id'];
+    return own;
   }
 
   #noToken(call: ApiCall, groupId: unknown): AuthError {
@@ -86,6 +103,20 @@ export class CommunityAPI extends LoginSession<'group', CommunityTokens> {
     }
     return { groupTokens, expiresIn: optionalNumber(fragment.get('expires_in') ?? undefined) };
   }
+}
+
+const takesGroupIdByMethod = new Map<string, boolean>();
+
+/** Whether the params schema gives `method` a `group_id` (loaded on the first call
+ * that brings one, read once per method). A method the schema lacks gets the params as given. */
+async function takesGroupId(method: string): Promise<boolean> {
+  const known = takesGroupIdByMethod.get(method);
+  if (known !== undefined) return known;
+  const { paramsSchemas } = await import('../../generated/validation/params.js');
+  const schema = Object.hasOwn(paramsSchemas, method) ? paramsSchemas[method] : undefined;
+  const takes = schema === undefined || Object.hasOwn((JSON.parse(schema) as { properties: object }).properties, 'group_id');
+  takesGroupIdByMethod.set(method, takes);
+  return takes;
 }
 
 function checkGroupIds(groupIds: readonly number[] | undefined): readonly number[] {

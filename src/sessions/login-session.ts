@@ -46,8 +46,9 @@ const defaultAuthCheckAttempts = 3;
 /**
  * @typeParam T the token type the sections are narrowed to
  * @typeParam A what a login yields (a user token, or one token per community)
+ * @typeParam X params every method takes besides its own (CommunityAPI's `group_id`)
  */
-export abstract class LoginSession<T extends TokenScope, A> extends API<T> {
+export abstract class LoginSession<T extends TokenScope, A, X extends object = {}> extends API<T, X> {
   protected readonly oauthBaseUrl: string;
   protected readonly mobileBaseUrl: string;
   protected readonly clientId: number;

@@ -2,6 +2,7 @@
 // hooks receive typed errors, scopes are checked names. Compiled by test/types/compile.test.ts:
 // every `@ts-expect-error` line must fail.
 import {
+  API,
   ApiError,
   ApiErrorCode,
   CommunityAPI,
@@ -49,6 +50,44 @@ export async function tokenTypes(): Promise<void> {
   await community.account.getProfileInfo();
   // call() stays the escape hatch.
   await community.call('users.search', { q: 'Pavel' });
+}
+
+export async function communityGroupId(): Promise<void> {
+  // On a community session every method takes group_id, as in the seed: it picks the token.
+  const users = await community.users.get({ group_id: 654321, user_ids: [1] });
+  users satisfies { id: number }[];
+  await community.call('users.get', { group_id: 654321, user_ids: [1] });
+  await community.groups.getById({ group_id: 123 });
+  // Methods without params of their own take it too.
+  await community.utils.getServerTime({ group_id: 456 });
+  await community.call('utils.getServerTime', { group_id: 456 });
+  // The response variants are still selected by params.
+  void (await community.messages.getHistory({ group_id: 123, peer_id: 1, extended: true })).profiles;
+  void (await community.call('messages.getHistory', { group_id: 123, peer_id: 1, extended: true })).profiles;
+  // @ts-expect-error the plain response has no profiles
+  void (await community.messages.getHistory({ group_id: 123, peer_id: 1 })).profiles;
+  // @ts-expect-error the plain response has no profiles
+  void (await community.call('messages.getHistory', { group_id: 123, peer_id: 1 })).profiles;
+  // Also where group_id only picks the token.
+  void (await community.utils.getLinkStats({ group_id: 123, key: 'k', extended: true })).stats?.[0]?.sex_age;
+  void (await community.call('utils.getLinkStats', { group_id: 123, key: 'k', extended: true })).stats?.[0]?.sex_age;
+  // @ts-expect-error the plain stats have no sex_age
+  void (await community.utils.getLinkStats({ group_id: 123, key: 'k' })).stats?.[0]?.sex_age;
+  // @ts-expect-error group_id is a community id, a number
+  await community.users.get({ group_id: '654321' });
+  // @ts-expect-error a misspelt param is still refused
+  await community.users.get({ group_id: 1, user_idz: [1] });
+  // @ts-expect-error a misspelt param is still refused by call()
+  await community.call('users.get', { group_id: 1, user_idz: [1] });
+  // Other sessions do not take it.
+  // @ts-expect-error users.get has no group_id param
+  await new API().users.get({ group_id: 1, user_ids: [1] });
+  // @ts-expect-error users.get has no group_id param
+  await user.users.get({ group_id: 1, user_ids: [1] });
+  // @ts-expect-error users.get has no group_id param
+  await user.call('users.get', { group_id: 1, user_ids: [1] });
+  // @ts-expect-error utils.getServerTime takes no params
+  await new API().call('utils.getServerTime', { group_id: 1 });
 }
 
 export async function tokens(): Promise<void> {
