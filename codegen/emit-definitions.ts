@@ -49,8 +49,15 @@ function declaration(name: string, node: SchemaNode, doc: string, renderer: Type
   return `${doc}export type ${name} = ${renderer.render(node)};\n`;
 }
 
+/** The schema's placeholder for a response it does not describe ("Response schema
+ * is not defined yet": `execute`, `ads.deleteTargetPixel`, `ads.updateTargetPixel`).
+ * It says `object`, but an execute returns any JSON (and the two ads methods are
+ * unknown): the payload is `unknown`, and the validator takes anything. */
+export const undescribedResponse = 'base_undefined_response';
+
 /** A response definition wraps its payload as { response: ... }; the SDK returns the payload. */
 function responsePayload(name: string, node: SchemaNode): SchemaNode {
+  if (name === undescribedResponse) return {};
   const payload = node.properties?.response;
   if (!payload) throw new Error(`response ${name} has no "response" property`);
   return payload;
@@ -60,8 +67,30 @@ export function definitionModule(definition: string, schema: NormalizedSchema): 
   return `types/${schema.origins[definition]!.folder}`;
 }
 
+/** The enums that `fields` params take their values from. VK ignores a field it does
+ * not know, and adds fields before the schema lists them, so these stay open: a user
+ * adds a value by augmenting the enum's `<Name>Extension` interface. */
+function openEnums(schema: NormalizedSchema): Set<string> {
+  const open = new Set<string>();
+  for (const method of schema.methods) {
+    const ref = method.params.find((param) => param.name === 'fields')?.node.items?.$ref;
+    if (ref !== undefined && schema.definitions[refName(ref)]?.enum) open.add(refName(ref));
+  }
+  return open;
+}
+
+/** An open enum: its values, or any key of its extension interface. */
+function openEnumDeclaration(name: string, node: SchemaNode, doc: string, renderer: TypeRenderer): string {
+  const extension = `${name}Extension`;
+  return `/** Values of ${name} that VK accepts beyond the schema's, added in your own code:
+ * \`declare module 'vk-typed' { interface ${extension} { new_field: true } }\`. */
+export interface ${extension} {}
+${doc}export type ${name} = ${renderer.render(node)} | keyof ${extension};\n`;
+}
+
 /** Module path -> source text (unformatted). */
 export function emitDefinitions(schema: NormalizedSchema, index: TypeIndex, header: string): Map<string, string> {
+  const open = openEnums(schema);
   const bodies = new Map<string, { imports: ImportSet; text: string[] }>();
   for (const [definition, node] of Object.entries(schema.definitions)) {
     const module = definitionModule(definition, schema);
@@ -76,7 +105,11 @@ export function emitDefinitions(schema: NormalizedSchema, index: TypeIndex, head
       enumDoc(shown),
       node.deprecated_from_version ? `@deprecated since API version ${node.deprecated_from_version}` : undefined,
     ]);
-    body.text.push(declaration(name, shown, doc, renderer, schema.definitions));
+    body.text.push(
+      open.has(definition)
+        ? openEnumDeclaration(name, shown, doc, renderer)
+        : declaration(name, shown, doc, renderer, schema.definitions),
+    );
   }
   const modules = new Map<string, string>();
   for (const [module, body] of [...bodies].sort(([a], [b]) => (a < b ? -1 : 1))) {

@@ -3,7 +3,7 @@
 export { API, type APIOptions } from './sessions/api.js';
 export { UserAPI, type UserAPIOptions } from './sessions/user-api.js';
 export { DirectUserAPI, type DirectUserAPIOptions } from './sessions/direct-user-api.js';
-export { CommunityAPI, type CommunityAPIOptions, type CommunityTokens } from './sessions/community-api.js';
+export { CommunityAPI, type CommunityAPIOptions, type CommunityParams, type CommunityTokens } from './sessions/community-api.js';
 export type { LoginOptions } from './sessions/login-session.js';
 export type { ApiErrorHandler, ApiErrorHandlers, ApiErrorRequest, CaptchaError } from './sessions/error-recovery.js';
 export { AuthError, type AuthErrorCode, type AuthStep } from './auth/auth-error.js';
@@ -14,6 +14,7 @@ export type { InteractiveStreams } from './sessions/interactive.js';
 export { ApiError, ParamEncodingError, TimeoutError, TransportError, VkError, type RequestParam } from './core/errors.js';
 export { ResponseValidationError, ValidationError, type ValidationProblem } from './core/errors.js';
 export type { ResponseCheckMode, ResponseProblemsHandler } from './validation/schema-checks.js';
+export { recordDrift, type DriftRecord } from './validation/drift-record.js';
 export type { PageItem, PageParams, PaginateOptions } from './pagination/paginate.js';
 export type { CallOptions } from './core/calls.js';
 export type { HttpDispatcher } from './http/dispatcher.js';

@@ -19,7 +19,7 @@ import { ApiError } from '../core/errors.js';
 import type { ApiCall, CallOptions } from '../core/calls.js';
 import type { ApiReply, ExecuteResult } from '../core/replies.js';
 import { addDeduplicationKey } from '../core/method-traits.js';
-import type { MethodParams, MethodWithOptionalParams, NoExtraKeys, SelectResponse } from '../core/method-types.js';
+import type { MethodParams, MethodWithOptionalParams, NoExtraKeys, SelectResponse, WithExtraParams } from '../core/method-types.js';
 import { paginate, type PageItem, type PageParams, type PaginateOptions } from '../pagination/paginate.js';
 import { Prompter, type InteractiveStreams } from './interactive.js';
 import { defaultRateLimits } from '../pipeline/rate-limit.js';
@@ -99,7 +99,11 @@ export interface APIOptions<T extends TokenScope = 'any'> extends ApiErrorHookOp
 const defaultApiBaseUrl = 'https://api.vk.ru/method';
 const defaultTimeout = 10_000;
 
-export class API<T extends TokenScope = 'any'> extends SectionsBase<T> {
+/**
+ * @typeParam T the token type the sections are narrowed to
+ * @typeParam X params every method takes besides its own (CommunityAPI's `group_id`)
+ */
+export class API<T extends TokenScope = 'any', X extends object = {}> extends SectionsBase<T, X> {
   /** The token sent with calls; subclasses that log in set it. */
   protected accessToken: string | undefined;
   /** @internal The HTTP client of this session: API calls, and the auth flows of
@@ -157,9 +161,9 @@ export class API<T extends TokenScope = 'any'> extends SectionsBase<T> {
 
   /** Calls a method by name with typed params; the response type follows the params
    * (e.g. `extended: true` selects the extended response). */
-  call<M extends MethodName, const P extends MethodParams<M>>(
+  call<M extends MethodName, const P extends WithExtraParams<MethodParams<M>, X>>(
     method: M,
-    params: P & NoExtraKeys<P, MethodParams<M>>,
+    params: P & NoExtraKeys<P, WithExtraParams<MethodParams<M>, X>>,
     options?: CallOptions,
   ): Promise<SelectResponse<M, P>>;
   /** Calls a method whose params are all optional without params. */
@@ -224,6 +228,12 @@ export class API<T extends TokenScope = 'any'> extends SectionsBase<T> {
     return this.accessToken;
   }
 
+  /** The params a call is checked and sent with: its own. CommunityAPI drops the
+   * `group_id` that only picked the token. */
+  protected async paramsToSend(call: ApiCall): Promise<object | undefined> {
+    return call.params;
+  }
+
   /** What to do with an error VK answered a call with: a handler keyed by its code,
    * the captcha answer for error 14, else `onApiError` (src/sessions/error-recovery.ts). */
   protected async recover(error: ApiError, call: ApiCall): Promise<ApiReply> {
@@ -248,7 +258,8 @@ export class API<T extends TokenScope = 'any'> extends SectionsBase<T> {
    * option, else a prompt in interactive mode, else the error is thrown. */
   protected getCaptchaKey(error: CaptchaError): CaptchaAnswer | Promise<CaptchaAnswer> {
     if (this.#getCaptchaKey !== undefined) return this.#getCaptchaKey(error);
-    if (this.prompter !== undefined && error.captchaImg !== undefined) return this.prompter.captchaKey(error.captchaImg);
+    const asked = this.prompter?.captchaAnswer(error);
+    if (asked !== undefined) return asked;
     throw error;
   }
 
@@ -262,19 +273,21 @@ export class API<T extends TokenScope = 'any'> extends SectionsBase<T> {
   }
 
   async #send(call: ApiCall): Promise<ApiReply> {
-    await this.#checks.checkParams(call.method, call.params);
-    const form = await this.#form(call);
+    const params = await this.paramsToSend(call);
+    await this.#checks.checkParams(call.method, params);
+    const form = await this.#form(call, params);
     const reply = await this.#dispatch(call.method, form, call.options);
-    await this.#checks.checkResponse(call.method, call.params, reply.response);
+    await this.#checks.checkResponse(call.method, params, reply.response);
     return reply;
   }
 
-  /** The form body: common params, then the token, then the call's own params, which win. */
-  async #form(call: ApiCall): Promise<URLSearchParams> {
+  /** The form body: common params, then the token (picked by the whole call), then
+   * the params to send, which win. */
+  async #form(call: ApiCall, params: object | undefined): Promise<URLSearchParams> {
     const form = new URLSearchParams(this.#commonParams);
     const token = await this.accessTokenFor(call);
     if (token !== undefined) form.set('access_token', token);
-    for (const [key, value] of encodeParams(call.params, encodingsOf(call.method))) form.set(key, value);
+    for (const [key, value] of encodeParams(params, encodingsOf(call.method))) form.set(key, value);
     // Made once per call, so that every retry carries the same key and VK runs it once.
     addDeduplicationKey(call.method, form);
     return form;

@@ -21,7 +21,12 @@ function loadCheckModules(): Promise<CheckModules> {
 export type ResponseCheckMode = 'off' | 'warn' | 'throw';
 
 /** Receives the problems `validateResponses: 'warn'` finds in one response. */
-export type ResponseProblemsHandler = (method: string, problems: readonly ValidationProblem[]) => void;
+export type ResponseProblemsHandler = (
+  method: string,
+  problems: readonly ValidationProblem[],
+  /** The call's params and VK's response, for a record of the drift (`recordDrift`). */
+  call: { readonly params: object | undefined; readonly response: unknown },
+) => void;
 
 export interface SchemaCheckOptions {
   /** Check params before sending (default `true`). */
@@ -46,6 +51,7 @@ const requestWideParams = new Set([
   'captcha_ts',
   'captcha_attempt',
   'success_token',
+  'remixstlid',
   'confirm',
 ]);
 
@@ -82,10 +88,11 @@ export class SchemaChecks {
           prefixRoot: false,
           topLevelMember: `a param of ${method}`,
           suggest: true,
+          secrets: 'params',
         });
     for (const [name, value] of requestWide) {
       if (!['string', 'number', 'boolean'].includes(typeof value)) {
-        const given = describeValue(value, [name]);
+        const given = describeValue(value, [name], 'params');
         problems.push({ path: name, message: `must be string, number or boolean (got ${given})`, kind: 'invalid' });
       }
     }
@@ -109,10 +116,11 @@ export class SchemaChecks {
       prefixRoot: true,
       topLevelMember: 'in the schema',
       suggest: false,
+      secrets: 'response',
     });
     const problems = groupRepeats(found);
     if (this.#responses === 'throw') throw new ResponseValidationError(method, problems);
-    this.#report(method, problems);
+    this.#report(method, problems, { params, response });
   }
 }
 

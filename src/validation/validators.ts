@@ -12,6 +12,8 @@ import { selectResponses } from './response-variants.js';
 interface Compiler {
   ajv: Ajv;
   definitionsId: string;
+  /** The parsed definitions, the very objects ajv holds (its errors' `parentSchema`). */
+  definitions: Readonly<Record<string, object>>;
 }
 
 let compiler: Promise<Compiler> | undefined;
@@ -35,6 +37,8 @@ function loadCompiler(): Promise<Compiler> {
       // NaN and Infinity are numbers to JS but no number to VK.
       strictNumbers: true,
       allErrors: true,
+      // A discriminated oneOf checks only the branch its tag names (codegen/emit-validation.ts).
+      discriminator: true,
       // Errors carry the value and the schema: problems say what was given and suggest names.
       verbose: true,
       // The generated schemas are checked by the generator's tests, not on every start.
@@ -46,7 +50,7 @@ function loadCompiler(): Promise<Compiler> {
     ajv.addFormat('int32', { type: 'number', validate: (n: number) => n >= -int32 && n < int32 });
     const parsed = Object.fromEntries(Object.entries(definitions).map(([name, json]) => [name, JSON.parse(json)]));
     ajv.addSchema({ $id: definitionsId, definitions: parsed });
-    return { ajv, definitionsId };
+    return { ajv, definitionsId, definitions: parsed };
   })();
   return compiler;
 }
@@ -92,4 +96,10 @@ function compileOnce(
   let validate = cache.get(key);
   if (!validate) cache.set(key, (validate = compile()));
   return validate;
+}
+
+/** The definitions the validators check against, by name: tools map an error's
+ * `parentSchema` back to the definition it belongs to (schema/propose-corrections.ts). */
+export async function definitionNodes(): Promise<Readonly<Record<string, object>>> {
+  return (await loadCompiler()).definitions;
 }

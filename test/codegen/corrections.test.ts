@@ -25,7 +25,10 @@ const schema = () =>
         things_fields: { type: 'string', enum: ['name', 'photo'] },
       },
       responses: {
-        things_get_response: { type: 'object', properties: { response: { ...ref('things', 'things_thing'), required: true } } },
+        things_get_response: {
+          type: 'object',
+          properties: { response: { type: 'object', properties: { item: ref('things', 'things_thing') }, required: true } },
+        },
         things_ok_response: okResponse,
       },
       methods: [
@@ -83,6 +86,35 @@ test('every operation changes the types and the validators alike, and each appli
   assert.ok(files.get('README.md')!.includes('`things_thing`: VK sends country and leaves kind out (real-responses/some-reply.json)'));
 });
 
+test('a new definition joins its folder, and a path reaches into a response payload', () => {
+  const { files, correctionsApplied } = generateSources(schema(), {
+    newDefinitions: {
+      things_gadget: { why: 'VK sends gadgets', evidence, folder: 'things', schema: { type: 'object', properties: { id: { type: 'integer', required: true } } } },
+    },
+    definitions: {
+      things_get_response: {
+        why: 'VK sends a cursor and gadgets',
+        evidence,
+        path: 'response',
+        addProperties: { next_from: { type: 'string' }, gadget: ref('things', 'things_gadget') },
+      },
+    },
+  });
+  const types = files.get('types/things.ts')!;
+  assert.match(types, /export interface ThingsGadget \{\s+id: number;/);
+  assert.match(types, /next_from\?: string;/);
+  assert.match(types, /gadget\?: ThingsGadget;/);
+  assert.deepEqual(correctionsApplied.map(({ target }) => target), ['things_gadget', 'things_get_response']);
+  assert.throws(
+    () => generateSources(schema(), { definitions: { things_get_response: { why: 'x', evidence, path: 'response.nothing', optional: ['x'] } } }),
+    /things_get_response at response\.nothing no longer applies: the definition has no property nothing there/,
+  );
+  assert.throws(
+    () => generateSources(schema(), { newDefinitions: { things_thing: { why: 'x', evidence, folder: 'things', schema: {} } } }),
+    /things_thing no longer applies: the schema defines it now/,
+  );
+});
+
 test('a correction that no longer applies stops the generator, naming it', () => {
   const stale: [Corrections, RegExp][] = [
     [{ methods: { 'things.gone': { why: 'x', evidence, addParams: [] } } }, /things\.gone no longer applies: the schema has no such method/],
@@ -118,6 +150,9 @@ test('reading refuses a correction without a reason, without evidence, with an u
   assert.throws(() => readCorrections(correctionsDir({ 'a.json': same, 'b.json': same })), /b\.json: a is corrected in another file too/);
 });
 
+// A property or value added on the evidence of replies alone must show in one of them;
+// where a dev.vk.com page is cited too, the page may stand for some, but a cited reply
+// must still show at least one (or it is no evidence of this correction).
 test("the project's corrections cite evidence that exists: each real-responses file is there, and shows the property or value it adds", () => {
   const sharedReplies = resolve(repoRoot, '../shared/real-responses');
   const available = new Set(readdirSync(sharedReplies));
@@ -130,14 +165,15 @@ test("the project's corrections cite evidence that exists: each real-responses f
       const file = reply.slice('real-responses/'.length);
       assert.ok(available.has(file), `${target}: ${reply} is not in ../shared/real-responses`);
     }
+    const citesPage = correction.evidence.some((item) => item.startsWith('https://dev.vk.com/'));
     if (replies.length === 0 || !('addProperties' in correction || 'addEnumValues' in correction)) continue;
     const texts = replies.map((reply) => readFileSync(join(sharedReplies, reply.slice('real-responses/'.length)), 'utf8'));
-    const shown = (needle: string) => texts.some((text) => text.includes(needle));
-    for (const property of Object.keys(correction.addProperties ?? {})) {
-      assert.ok(shown(`"${property}"`), `${target}.${property}: none of ${replies.join(', ')} carries it`);
-    }
-    for (const value of correction.addEnumValues ?? []) {
-      assert.ok(shown(JSON.stringify(value)), `${target} ${JSON.stringify(value)}: none of ${replies.join(', ')} shows it`);
-    }
+    const needles = [
+      ...Object.keys(correction.addProperties ?? {}).map((property) => `"${property}"`),
+      ...(correction.addEnumValues ?? []).map((value) => JSON.stringify(value)),
+    ];
+    const unshown = needles.filter((needle) => !texts.some((text) => text.includes(needle)));
+    const allowed = citesPage ? needles.length - 1 : 0;
+    assert.ok(unshown.length <= allowed, `${target}: ${unshown.join(', ')} not shown by ${replies.join(', ')}`);
   }
 });

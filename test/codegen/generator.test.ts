@@ -6,7 +6,6 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { generateSources } from '../../codegen/generate.js';
-import type { Overlays } from '../../codegen/overlays.js';
 import { typeCheck } from '../support/compile.js';
 import { ref, writeMiniSchema } from '../support/mini-schema.js';
 
@@ -264,22 +263,3 @@ test('a dangling $ref is an error naming where it is', () => {
   assert.throws(() => generateSources(dir, {}), /things_a\.b: \$ref to unknown definition things_missing/);
 });
 
-test('overlays patch params and definitions, and an overlay that no longer applies fails', () => {
-  const overlays: Overlays = {
-    methods: {
-      'things.delete': {
-        why: 'test',
-        addParams: [{ name: 'owner_id', type: 'integer' }],
-        patchParams: { id: { type: null as never, format: 'json' } },
-      },
-    },
-    definitions: { things_age: { why: 'test', patch: { enum: ['x'] } } },
-  };
-  const { files, overlaysApplied } = generateSources(miniSchema(), overlays);
-  assert.equal(overlaysApplied.length, 2);
-  assert.match(files.get('sections/things.ts')!, /owner_id\?: number;/);
-  assert.match(files.get('types/things.ts')!, /export type ThingsAge = "x";/);
-  const stale: Overlays = { methods: { 'things.delete': { why: 'test', addParams: [{ name: 'id', type: 'integer' }] } } };
-  assert.throws(() => generateSources(miniSchema(), stale), /the schema has it now: remove the overlay/);
-  assert.throws(() => generateSources(miniSchema(), { methods: { 'things.gone': { why: 'x' } } }), /no such method/);
-});

@@ -17,14 +17,15 @@ function compilerOptions(): ts.CompilerOptions {
 }
 
 /** README sections whose first ```ts block must compile as it stands. */
-const compiledReadmeSections = ['Usage', 'Your own HTTP layer'];
+const compiledReadmeSections = ['Usage', 'Your own HTTP layer', 'Types that tell the truth'];
 
 /** The first ```ts block under `## <heading>`, importing the package from src/ as the fixtures do. */
 function readmeExample(heading: string): string {
   const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
-  const block = new RegExp(`## ${heading}\n\n(?:[^\n]+\n)*?\n?\`\`\`ts\n([\\s\\S]*?)\`\`\``).exec(readme)?.[1];
+  // The first ts block before the next section's heading.
+  const block = new RegExp(`## ${heading}\n(?:(?!\n## )[\\s\\S])*?\`\`\`ts\n([\\s\\S]*?)\`\`\``).exec(readme)?.[1];
   assert.ok(block, `README.md has no \`\`\`ts block under "## ${heading}"`);
-  return `${block.replaceAll("from 'vk-typed'", "from '../../src/index.js'")}\nexport {};\n`;
+  return `${block.replaceAll("'vk-typed'", "'../../src/index.js'")}\nexport {};\n`;
 }
 
 /** Type-checks `files` plus virtual ones (path -> source) and returns the diagnostics. */
