@@ -9,7 +9,7 @@ import { PassThrough, Writable } from 'node:stream';
 import { inspect } from 'node:util';
 import { API, ApiError, VkError, type APIOptions, type CaptchaError } from '../../src/index.js';
 import { Prompter } from '../../src/sessions/interactive.js';
-import { fakeVk, rejection, secret, track, useAuthFixtures, type Fixture } from '../support/auth-fixture.js';
+import { fakeVk, rejection, replySequence, secret, sent, track, useAuthFixtures, type Fixture } from '../support/auth-fixture.js';
 import { FakeApiError, RawReply, json } from '../fakes/vk-server.js';
 
 useAuthFixtures();
@@ -29,14 +29,6 @@ function api(fixture: Fixture, options: APIOptions = {}): API {
   );
 }
 
-/** `method` answers with each of `replies` in turn, then the last one forever. */
-function replySequence(fixture: Fixture, method: string, replies: unknown[]): void {
-  let index = 0;
-  fixture.server.reply(method, () => replies[Math.min(index++, replies.length - 1)]);
-}
-
-const sent = (fixture: Fixture, method: string) =>
-  fixture.server.requests.filter((request) => request.path === `/method/${method}`);
 
 /** The newer captcha as VK sends it: remixstlid a bare 19-digit number in the body. */
 const newerCaptcha = new FakeApiError({

@@ -13,7 +13,7 @@ import {
   type ApiErrorRequest,
   type CaptchaError,
 } from '../../src/index.js';
-import { fakeVk, rejection, secret, track, useAuthFixtures, type Fixture } from '../support/auth-fixture.js';
+import { fakeVk, rejection, replySequence, secret, sent, track, useAuthFixtures, type Fixture } from '../support/auth-fixture.js';
 import { FakeApiError, json } from '../fakes/vk-server.js';
 
 useAuthFixtures();
@@ -29,14 +29,6 @@ function api(fixture: Fixture, options: APIOptions = {}): API {
   );
 }
 
-/** `method` answers with each of `replies` in turn (a FakeApiError or a value), then the last one forever. */
-function replySequence(fixture: Fixture, method: string, replies: unknown[]): void {
-  let index = 0;
-  fixture.server.reply(method, () => replies[Math.min(index++, replies.length - 1)]);
-}
-
-const sent = (fixture: Fixture, method: string) =>
-  fixture.server.requests.filter((request) => request.path === `/method/${method}`);
 const accessDenied = new FakeApiError({ error_code: 15, error_msg: 'Access denied' });
 const captchaNeeded = (sid: string) =>
   new FakeApiError({

@@ -151,3 +151,13 @@ export function apiCalls(
       params: request.body,
     }));
 }
+
+/** `method` answers with each of `replies` in turn (a FakeApiError or a value), then the last one forever. */
+export function replySequence(fixture: Fixture, method: string, replies: unknown[]): void {
+  let index = 0;
+  fixture.server.reply(method, () => replies[Math.min(index++, replies.length - 1)]);
+}
+
+/** The requests `method` received, in order. */
+export const sent = (fixture: Fixture, method: string) =>
+  fixture.server.requests.filter((request) => request.path === `/method/${method}`);
