@@ -92,10 +92,11 @@ export class AuthError extends VkError {
     details: AuthErrorDetails = {},
     secrets: readonly string[] = [],
   ) {
+    // Auth replies are the context where `code` is a secret (a 2FA or authorization code).
     const scrub = (value: string | undefined): string | undefined =>
-      value === undefined ? undefined : scrubText(value, secrets);
+      value === undefined ? undefined : scrubText(value, secrets, 'auth');
     super(
-      `[${code}] ${step}: ${scrubText(text, secrets)}`,
+      `[${code}] ${step}: ${scrub(text)}`,
       details.cause === undefined ? undefined : { cause: details.cause },
     );
     this.code = code;
@@ -107,6 +108,6 @@ export class AuthError extends VkError {
     this.captchaImg = scrub(details.captchaImg);
     this.redirectUri = scrub(details.redirectUri);
     this.status = details.status;
-    this.raw = details.raw === undefined ? undefined : (censorDeep(details.raw, secrets) as Record<string, unknown>);
+    this.raw = details.raw === undefined ? undefined : (censorDeep(details.raw, secrets, 'auth') as Record<string, unknown>);
   }
 }

@@ -2,7 +2,7 @@
 // (see censor.ts): an error may be logged anywhere, so it must be safe to print.
 
 import { apiErrorDescriptions, type ApiErrorCode } from '../../generated/errors.js';
-import { censorDeep } from './censor.js';
+import { censorDeep, isSecretKey } from './censor.js';
 
 /** Base class of every error this SDK throws. */
 export class VkError extends Error {
@@ -14,15 +14,24 @@ export class VkError extends Error {
 export class ParamEncodingError extends VkError {
   override name = 'ParamEncodingError';
 
+  /** Why the value cannot be sent; under a secret's name, without the value. */
+  readonly reason: string;
+
   constructor(
     /** The param's path, e.g. `keyboard.buttons[0][1].action`. */
     readonly param: string,
-    /** Why the value cannot be sent. */
-    readonly reason: string,
+    reason: string,
+    /** `cause`: what the caller's getter, Proxy trap or `toJSON` threw. */
+    options?: ErrorOptions,
   ) {
-    super(`Cannot encode param "${param}": ${reason}`);
+    // The reason may quote the value (`"a,b" contains a comma`).
+    const shown = param.split(/[.[\]]+/).some((name) => isSecretKey(name)) ? reason.replace(quotedOrLongNumber, '***') : reason;
+    super(`Cannot encode param "${param}": ${shown}`, options);
+    this.reason = shown;
   }
 }
+
+const quotedOrLongNumber = /"(?:[^"\\]|\\.)*"|\d{4,}/g;
 
 /** One problem a schema check found. */
 export interface ValidationProblem {
@@ -76,18 +85,22 @@ export class TransportError extends VkError {
   readonly status: number | undefined;
   /** Start of the response body, when it was not VK's JSON (secrets scrubbed). */
   readonly bodyExcerpt: string | undefined;
+  /** Milliseconds the server asked to wait before trying again (HTTP `Retry-After`), when it said. */
+  readonly retryAfter: number | undefined;
 
   constructor(
     message: string,
     options: {
       status?: number | undefined;
       bodyExcerpt?: string | undefined;
+      retryAfter?: number | undefined;
       cause?: unknown;
     } = {},
   ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.status = options.status;
     this.bodyExcerpt = options.bodyExcerpt;
+    this.retryAfter = options.retryAfter;
   }
 }
 

@@ -6,6 +6,7 @@ import type { Dispatcher } from 'undici';
 import { scrubText } from '../core/censor.js';
 import { createDispatcher, userDispatcher, type DispatcherOptions } from './dispatcher.js';
 import { TimeoutError, TransportError, VkError, verbatimFields } from '../core/errors.js';
+import { longestTimerMs } from '../core/timers.js';
 import { undici } from './load-undici.js';
 
 export interface PostOptions {
@@ -21,6 +22,9 @@ export interface PostOptions {
 }
 
 const excerptLength = 200;
+/** VK's replies are a few megabytes at most; a longer body is not VK's, and is cut
+ * off rather than held in memory until the timeout. */
+const maxReplyBytes = 32 * 1024 * 1024;
 
 export class Transport {
   readonly #timeout: number;
@@ -51,8 +55,9 @@ export class Transport {
 
     let status: number;
     let text: string;
+    let retryAfter: number | undefined;
     try {
-      ({ status, text } = await exchange(this.dispatcher, {
+      ({ status, text, retryAfter } = await exchange(this.dispatcher, {
         origin,
         path: pathname + search,
         body: form.toString(),
@@ -73,17 +78,20 @@ export class Transport {
       throw new TransportError(`${target} failed: ${scrubText(reason, secrets)}`, { cause: error });
     }
 
-    const excerpt = (): string =>
-      scrubText(text.length > excerptLength ? `${text.slice(0, excerptLength)}...` : text, secrets);
+    // Scrubbed before it is cut, so that a secret across the cut is still recognised.
+    const excerpt = (): string => {
+      const scrubbed = scrubText(text, secrets);
+      return scrubbed.length > excerptLength ? `${scrubbed.slice(0, excerptLength)}...` : scrubbed;
+    };
     let reply: unknown;
     try {
       reply = parseReply(text);
     } catch (cause) {
       const what = status >= 400 ? `HTTP ${status}` : `a reply that is not JSON (HTTP ${status})`;
-      throw new TransportError(`${target} got ${what}`, { status, bodyExcerpt: excerpt(), cause });
+      throw new TransportError(`${target} got ${what}`, { status, bodyExcerpt: excerpt(), retryAfter, cause });
     }
     if (status >= 400 && !(typeof reply === 'object' && reply !== null && 'error' in reply)) {
-      throw new TransportError(`${target} got HTTP ${status}`, { status, bodyExcerpt: excerpt() });
+      throw new TransportError(`${target} got HTTP ${status}`, { status, bodyExcerpt: excerpt(), retryAfter });
     }
     return reply;
   }
@@ -115,12 +123,14 @@ export class Transport {
  * are matched whole so that text inside one is never taken for a key. */
 const stringOrKeyedNumber = /"([^"\\]*(?:\\.[^"\\]*)*)"(?:(\s*:\s*)(-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?))?/g;
 const verbatimKeys: ReadonlySet<string> = new Set(verbatimFields);
+/** One scan of the reply for any of them: most replies have none. */
+const anyVerbatimKey = new RegExp(`"(?:${verbatimFields.join('|')})"`);
 
 /** JSON.parse, except that the number of a key in `verbatimFields` comes back as a
  * string of the exact text VK sent: JSON.parse would round 9069780796616521905 to
  * 9069780796616522000. Replies without such a key skip the scan. */
 function parseReply(text: string): unknown {
-  if (!verbatimFields.some((key) => text.includes(`"${key}"`))) return JSON.parse(text);
+  if (!anyVerbatimKey.test(text)) return JSON.parse(text);
   return JSON.parse(
     text.replace(stringOrKeyedNumber, (match, key: string, colon?: string, number?: string) =>
       number !== undefined && verbatimKeys.has(key) ? `"${key}"${colon}"${number}"` : match,
@@ -144,13 +154,18 @@ interface Exchange {
  * is then dropped before a byte of it is written. undici's own header and body
  * timeouts are set from the same figure so they never cut a call short.
  */
-function exchange(dispatcher: Dispatcher, exchange: Exchange): Promise<{ status: number; text: string }> {
+function exchange(
+  dispatcher: Dispatcher,
+  exchange: Exchange,
+): Promise<{ status: number; text: string; retryAfter: number | undefined }> {
   const { timeout, signal } = exchange;
   return new Promise((resolve, reject) => {
     let controller: Dispatcher.DispatchController | undefined;
     let stopped: unknown;
     let status = 0;
+    let retryAfter: number | undefined;
     const chunks: Buffer[] = [];
+    let bytes = 0;
     const settle = (): boolean => {
       if (timer === undefined) return false;
       clearTimeout(timer);
@@ -188,14 +203,20 @@ function exchange(dispatcher: Dispatcher, exchange: Exchange): Promise<{ status:
             controller = started;
             exchange.onWritten?.();
           },
-          onResponseStart(_controller, statusCode) {
+          onResponseStart(_controller, statusCode, headers) {
             status = statusCode;
+            retryAfter = retryAfterMs(headers['retry-after']);
           },
           onResponseData(_controller, chunk) {
+            bytes += chunk.length;
+            if (bytes > maxReplyBytes) {
+              stop(new TransportError(`the reply is longer than ${maxReplyBytes} bytes`, { status }));
+              return;
+            }
             chunks.push(chunk);
           },
           onResponseEnd() {
-            if (settle()) resolve({ status, text: Buffer.concat(chunks).toString('utf8') });
+            if (settle()) resolve({ status, text: Buffer.concat(chunks).toString('utf8'), retryAfter });
           },
           onResponseError(_controller, error) {
             if (settle()) reject(error);
@@ -209,9 +230,19 @@ function exchange(dispatcher: Dispatcher, exchange: Exchange): Promise<{ status:
   });
 }
 
+/** `Retry-After` in milliseconds: delay-seconds, or an HTTP date (a date past is 0);
+ * undefined when absent or unreadable. */
+function retryAfterMs(header: string | string[] | undefined): number | undefined {
+  const value = (Array.isArray(header) ? header[0] : header)?.trim();
+  if (!value) return undefined;
+  if (/^\d+$/.test(value)) return Number(value) * 1000;
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
+}
+
 function checkTimeout(timeout: number): number {
-  if (!(Number.isFinite(timeout) && timeout > 0)) {
-    throw new RangeError(`timeout must be a positive number of milliseconds, got ${timeout}`);
+  if (!(Number.isFinite(timeout) && timeout > 0 && timeout <= longestTimerMs)) {
+    throw new RangeError(`timeout must be a positive number of milliseconds up to ${longestTimerMs}, got ${timeout}`);
   }
   return timeout;
 }

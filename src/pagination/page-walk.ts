@@ -15,6 +15,14 @@
 // first page in all, so a count that rises and falls (VK's search counts are
 // estimates) cannot hold the walk in place; past that, and for items that
 // change places (a re-sorted list), an offset walk can miss items.
+//
+// A walk is bounded by `count`, which the server sets: a server that answers every
+// offset with the same items and a `count` of 10^9 would hold the walk for ten
+// million pages. So pages that bring nothing new are bounded too: a few in a row
+// while `count` stays put (or moves by less than the page), and a few dozen in all
+// where `count` moved by a page or more (the list really churning makes pages
+// repeat, but no list churns a page per call for long). Past either, the walk ends
+// with an error rather than quietly, since what was yielded may not be the whole list.
 
 import { VkError } from '../core/errors.js';
 
@@ -47,6 +55,11 @@ export interface PageOutcome {
 /** Fields that tell apart items with the same `id` (posts of two walls, messages of two chats). */
 const identityFields = ['id', 'owner_id', 'to_id', 'source_id', 'peer_id', 'from_id', 'type'] as const;
 
+/** Pages in a row with nothing new, `count` not having moved by a page, after which the walk gives up. */
+export const maxUnexplainedRepeats = 5;
+/** Pages with nothing new, `count` having moved by a page or more, the walk takes in all. */
+export const maxExplainedRepeats = 50;
+
 export class PageWalk {
   readonly #plan: WalkPlan;
   readonly #method: string;
@@ -61,6 +74,10 @@ export class PageWalk {
   readonly #recent = new Set<unknown>();
   /** How many keys to keep: two pages, plus every item the list grew or shrank by. */
   #recentSize: number;
+  /** Pages in a row whose items had all been yielded, `count` not having moved by a page. */
+  #unexplainedRepeats = 0;
+  /** Pages whose items had all been yielded, `count` having moved by a page or more. */
+  #explainedRepeats = 0;
 
   constructor(method: string, plan: WalkPlan) {
     this.#method = method;
@@ -102,8 +119,9 @@ export class PageWalk {
     }
     // Two methods' schemas leave `count` out; without it the walk ends at an empty page.
     const shrunk = page.count === undefined || this.#count === undefined ? 0 : this.#count - page.count;
+    const moved = Math.abs(shrunk);
     if (page.count !== undefined) {
-      if (this.#count !== undefined) this.#recentSize += Math.abs(this.#count - page.count);
+      this.#recentSize += moved;
       this.#count = page.count;
       this.#stepBackBudget ??= page.count;
     }
@@ -116,6 +134,11 @@ export class PageWalk {
       items.push(item);
     }
     this.#yielded += items.length;
+    this.#checkProgress(
+      request,
+      items.length === 0 && page.items.length > 0 && this.#yielded < this.#plan.limit,
+      moved >= page.items.length,
+    );
     for (const oldest of this.#recent) {
       if (this.#recent.size <= this.#recentSize) break;
       this.#recent.delete(oldest);
@@ -132,6 +155,18 @@ export class PageWalk {
     if (page.items.length === 0) this.#ended = true;
     this.#next = request.offset + request.count;
     return { items, inStep: true };
+  }
+
+  /** Ends a walk that keeps getting pages of items it already yielded. */
+  #checkProgress(request: PageRequest, repeated: boolean, explained: boolean): void {
+    if (!repeated) this.#unexplainedRepeats = 0;
+    else if (explained) this.#explainedRepeats += 1;
+    else this.#unexplainedRepeats += 1;
+    if (this.#unexplainedRepeats >= maxUnexplainedRepeats || this.#explainedRepeats > maxExplainedRepeats) {
+      throw new VkError(
+        `${this.#method}: the page at offset ${request.offset} is one of too many that brought only items already yielded (count: ${this.#count ?? 'none'}): the server repeats itself, so the walk stops`,
+      );
+    }
   }
 }
 

@@ -14,7 +14,7 @@ import type { ApiReply } from '../core/replies.js';
 import { canRunInExecute, isReplaySafe } from '../core/method-traits.js';
 import type { Slot } from './rate-limit.js';
 import type { BatchSender } from './request.js';
-import { backoffDelay, checkMaxRetries, classifyFailure, sleep, type RetryPolicy } from './retry.js';
+import { backoffDelay, checkMaxRetries, classifyFailure, type RetryPolicy } from './retry.js';
 
 /** Params that belong to the execute request itself, not to the calls inside it:
  * calls that differ in them cannot share an execute. */
@@ -87,6 +87,8 @@ export class Batcher {
   readonly #sender: BatchSender;
   readonly #policy: RetryPolicy;
   readonly #queues = new Map<string, Queue>();
+  /** Calls waiting out a backoff before they go back into their queue, with its timer. */
+  readonly #resting = new Map<Member, NodeJS.Timeout>();
 
   constructor(sender: BatchSender, policy: RetryPolicy) {
     this.#sender = sender;
@@ -137,9 +139,21 @@ export class Batcher {
     }
   }
 
+  /** The session closes: calls waiting for a batch or a retry fail with `error`; calls in flight settle. */
+  close(error: VkError): void {
+    for (const queue of this.#queues.values()) for (const member of queue.waiting.splice(0)) member.reject(error);
+    for (const [member, timer] of this.#resting) {
+      clearTimeout(timer);
+      member.reject(error);
+    }
+    this.#resting.clear();
+  }
+
   #giveUp(member: Member): void {
     const index = member.waitingIn?.indexOf(member) ?? -1;
     if (index >= 0) member.waitingIn?.splice(index, 1);
+    clearTimeout(this.#resting.get(member));
+    this.#resting.delete(member);
     member.reject(member.signal?.reason);
     member.onGiveUp?.();
   }
@@ -150,7 +164,14 @@ export class Batcher {
     await nextTurn();
     while (queue.waiting.length > 0) {
       // While this waits, more calls queue up: they ride in the batch it grants.
-      const slot = await this.#sender.acquireSlot(queue.requestParams);
+      let slot: Slot | undefined;
+      try {
+        slot = await this.#sender.acquireSlot(queue.requestParams);
+      } catch (error) {
+        // The session closed: whoever still waits here fails with it.
+        for (const member of queue.waiting.splice(0)) member.reject(error);
+        break;
+      }
       const batch = queue.waiting.splice(0, maxCallsPerExecute);
       for (const member of batch) member.waitingIn = undefined;
       if (batch.length === 0) {
@@ -226,12 +247,12 @@ export class Batcher {
     }
     const wait = backoffDelay(member.retries, this.#policy);
     member.retries += 1;
-    sleep(wait, member.signal).then(
-      () => {
-        if (!member.settled) this.#enqueue(queue, member);
-      },
-      () => {}, // aborted: the abort listener has rejected the call
-    );
+    // A timer of the batcher's own, so that close() and an abort end the wait at once.
+    const timer = setTimeout(() => {
+      this.#resting.delete(member);
+      this.#enqueue(queue, member);
+    }, wait);
+    this.#resting.set(member, timer);
   }
 
   #batchFailed(queue: Queue, batch: readonly Member[], error: unknown): void {

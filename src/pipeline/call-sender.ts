@@ -2,13 +2,15 @@
 // limiter, with retries, over the session's transport; or, with batching on,
 // through an `execute` shared with other calls (batch.ts), which comes back here.
 
+import { setMaxListeners } from 'node:events';
 import { Batcher } from './batch.js';
 import { secretValues } from '../core/censor.js';
-import { ApiError, TransportError } from '../core/errors.js';
+import { ApiError, TransportError, VkError } from '../core/errors.js';
 import type { CallOptions } from '../core/calls.js';
 import type { ApiReply } from '../core/replies.js';
 import { isReplaySafe } from '../core/method-traits.js';
 import { checkRate, sharedLimiter, type Slot } from './rate-limit.js';
+import { checkMethodName } from './method-name.js';
 import type { RequestOptions } from './request.js';
 import { checkMaxRetries, withRetries, type RetryPolicy } from './retry.js';
 import type { Transport } from '../http/transport.js';
@@ -23,12 +25,78 @@ export interface CallSenderOptions {
   batching: boolean;
 }
 
+/** A signal of the SDK's own for one call or one wait, and how to let go of what it listens to. */
+export interface Link {
+  readonly signal: AbortSignal | undefined;
+  /** Stops listening; call it once the call or wait is over. */
+  end(): void;
+}
+
+/**
+ * The session's 'abort' listeners: one per signal, however many calls share it.
+ * Node warns of a leak past 10 listeners on one signal, and 50 calls under one
+ * `AbortSignal.timeout()` are no leak; this keeps the warning for real ones (a
+ * signal given to many sessions, or a listener that is never removed) instead of
+ * raising the limit on the user's signal.
+ */
+class AbortFanout {
+  readonly #fans = new Map<AbortSignal, { listeners: Set<() => void>; onAbort: () => void }>();
+
+  /** An own signal that aborts with the first of `signals` to abort, with its reason. */
+  link(signals: readonly (AbortSignal | undefined)[]): Link {
+    const present = signals.filter((signal) => signal !== undefined);
+    if (present.length === 0) return { signal: undefined, end: () => {} };
+    const controller = new AbortController();
+    const aborted = present.find((signal) => signal.aborted);
+    if (aborted !== undefined) {
+      controller.abort(aborted.reason);
+      return { signal: controller.signal, end: () => {} };
+    }
+    const offs = present.map((signal) =>
+      this.#on(signal, () => {
+        end();
+        controller.abort(signal.reason);
+      }),
+    );
+    const end = (): void => offs.splice(0).forEach((off) => off());
+    return { signal: controller.signal, end };
+  }
+
+  /** Calls `listener` when `signal` aborts, unless the returned function is called first. */
+  #on(signal: AbortSignal, listener: () => void): () => void {
+    let fan = this.#fans.get(signal);
+    if (fan === undefined) {
+      const listeners = new Set<() => void>();
+      const onAbort = (): void => {
+        this.#fans.delete(signal);
+        for (const each of listeners) each();
+      };
+      fan = { listeners, onAbort };
+      this.#fans.set(signal, fan);
+      signal.addEventListener('abort', onAbort, { once: true });
+    }
+    const { listeners, onAbort } = fan;
+    listeners.add(listener);
+    return () => {
+      listeners.delete(listener);
+      // The one listener on the signal goes with the last call that needed it.
+      if (listeners.size === 0 && this.#fans.get(signal)?.listeners === listeners) {
+        this.#fans.delete(signal);
+        signal.removeEventListener('abort', onAbort);
+      }
+    };
+  }
+}
+
 export class CallSender {
   readonly #transport: Transport;
   readonly #apiBaseUrl: string;
   readonly #rateLimit: number | false;
   readonly #retryPolicy: RetryPolicy;
   readonly #batcher: Batcher | undefined;
+  readonly #fanout = new AbortFanout();
+  /** Aborted by close(): every wait of the session's calls ends; requests in flight settle. */
+  readonly #closing = closingController();
 
   constructor(options: CallSenderOptions) {
     this.#transport = options.transport;
@@ -38,8 +106,26 @@ export class CallSender {
     this.#batcher = options.batching ? new Batcher(this, options.retryPolicy) : undefined;
   }
 
+  /** A signal for one call that aborts with `signal`, sharing the session's one
+   * listener on it with every other call under it (see AbortFanout). */
+  link(signal: AbortSignal | undefined): Link {
+    return this.#fanout.link([signal]);
+  }
+
+  /** Rejects the calls still waiting (for the limiter, a batch, a retry) with "The
+   * client is closed", giving their place in the token's queue to other sessions;
+   * requests in flight settle. Later calls fail at once. */
+  close(): void {
+    if (this.#closing.signal.aborted) return;
+    const closed = new VkError('The client is closed');
+    this.#closing.abort(closed);
+    this.#batcher?.close(closed);
+  }
+
   /** Sends a call whose form (common params, token, own params) is complete. */
-  send(method: string, form: URLSearchParams, options: CallOptions): Promise<ApiReply> {
+  async send(method: string, form: URLSearchParams, options: CallOptions): Promise<ApiReply> {
+    this.#closing.signal.throwIfAborted();
+    checkMethodName(method);
     if (this.#batcher?.accepts(method, form)) return this.#batcher.add(method, form, options);
     return this.request(method, form, {
       signal: options.signal,
@@ -50,16 +136,28 @@ export class CallSender {
   }
 
   /** One request to `method`: each attempt waits for the token's limiter, then posts. */
-  request(method: string, form: URLSearchParams, options: RequestOptions): Promise<ApiReply> {
+  async request(method: string, form: URLSearchParams, options: RequestOptions): Promise<ApiReply> {
+    if (this.#closing.signal.aborted) {
+      options.firstSlot?.cancel();
+      throw this.#closing.signal.reason;
+    }
     const secrets = secretValues(form);
     const url = `${this.#apiBaseUrl}/${encodeURIComponent(method)}`;
     const { signal, timeout } = options;
+    // The limiter and the backoff end on close() too; the request itself only on
+    // `signal`. Without a signal of the caller's, the closing one serves as it is.
+    const waits: Link =
+      signal === undefined ? { signal: this.#closing.signal, end: () => {} } : this.#fanout.link([signal, this.#closing.signal]);
     let slot = options.firstSlot;
     const attempt = async (): Promise<ApiReply> => {
-      const granted = slot ?? (await this.acquireSlot(form, signal));
+      const granted = slot ?? (await this.#acquire(form, waits.signal));
       slot = undefined;
+      let written = false;
       try {
-        const onWritten = () => granted?.written();
+        const onWritten = () => {
+          written = true;
+          granted?.written();
+        };
         return unwrap(
           method,
           await this.#transport.postForm(url, form, { signal, timeout, secrets, onWritten }),
@@ -71,20 +169,36 @@ export class CallSender {
           sharedLimiter(tokenOf(form)).saturate();
         throw error;
       } finally {
-        granted?.done();
+        // A request that never went onto the socket never counted: its grant goes back.
+        if (written) granted?.done();
+        else granted?.cancel();
       }
     };
-    return withRetries(attempt, {
-      policy: { ...this.#retryPolicy, maxRetries: options.maxRetries },
-      replaySafe: options.replaySafe,
-      signal,
-    });
+    try {
+      return await withRetries(attempt, {
+        policy: { ...this.#retryPolicy, maxRetries: options.maxRetries },
+        replaySafe: options.replaySafe,
+        signal: waits.signal,
+      });
+    } finally {
+      waits.end();
+    }
   }
 
-  /** A grant to send one request on the token `form` carries (nothing when limits are off). */
+  /** A grant to send one request on the token `form` carries (nothing when limits are
+   * off); rejects on `signal` and on close(). */
   async acquireSlot(form: URLSearchParams, signal?: AbortSignal): Promise<Slot | undefined> {
+    const waits = this.#fanout.link([signal, this.#closing.signal]);
+    try {
+      return await this.#acquire(form, waits.signal);
+    } finally {
+      waits.end();
+    }
+  }
+
+  #acquire(form: URLSearchParams, signal: AbortSignal | undefined): Promise<Slot | undefined> {
     const perSecond = this.#rateLimit;
-    return perSecond === false ? undefined : sharedLimiter(tokenOf(form)).acquire(perSecond, signal);
+    return perSecond === false ? Promise.resolve(undefined) : sharedLimiter(tokenOf(form)).acquire(perSecond, signal);
   }
 }
 
@@ -109,4 +223,13 @@ function tokenOf(form: URLSearchParams): string | undefined {
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The session's own "closed" signal. Every wait of every call listens to it while it
+ * waits and stops when the wait ends, so its listener count is the number of waits
+ * now, however many: no leak to warn of. */
+function closingController(): AbortController {
+  const controller = new AbortController();
+  setMaxListeners(Number.POSITIVE_INFINITY, controller.signal);
+  return controller;
 }

@@ -5,6 +5,7 @@
 
 import { setTimeout as delay } from 'node:timers/promises';
 import { ApiError, TimeoutError, TransportError } from '../core/errors.js';
+import { longestTimerMs } from '../core/timers.js';
 
 export interface RetryPolicy {
   /** Attempts after the first one. */
@@ -75,6 +76,18 @@ export function backoffDelay(retry: number, policy: RetryPolicy, random: () => n
   return random() * Math.min(policy.maxDelay, policy.initialDelay * 2 ** retry);
 }
 
+/**
+ * How long to wait before retry number `retry` (from 0) after `error`: what the
+ * server asked for (HTTP `Retry-After`), else the backoff. Undefined when the server
+ * asked for longer than the policy's `maxDelay`: coming back earlier would only be
+ * refused again, so the call fails now, its error carrying `retryAfter`.
+ */
+export function retryDelay(error: unknown, retry: number, policy: RetryPolicy): number | undefined {
+  const asked = error instanceof TransportError ? error.retryAfter : undefined;
+  if (asked === undefined) return backoffDelay(retry, policy);
+  return asked <= policy.maxDelay ? asked : undefined;
+}
+
 /** Waits `ms`; rejects with the signal's reason as soon as it aborts. */
 export async function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   try {
@@ -103,7 +116,9 @@ export async function withRetries<T>(
       return await attempt();
     } catch (error) {
       if (signal?.aborted || retry >= policy.maxRetries || !isRetryable(error, replaySafe)) throw error;
-      await sleep(backoffDelay(retry, policy), signal);
+      const wait = retryDelay(error, retry, policy);
+      if (wait === undefined) throw error;
+      await sleep(wait, signal);
     }
   }
 }
@@ -121,8 +136,8 @@ export function checkRetryPolicy(policy: RetryPolicy): RetryPolicy {
     ['initialDelay', policy.initialDelay],
     ['maxDelay', policy.maxDelay],
   ] as const) {
-    if (!(Number.isFinite(value) && value >= 0))
-      throw new RangeError(`retryDelay.${name} must be 0 or more milliseconds; got ${value}`);
+    if (!(Number.isFinite(value) && value >= 0 && value <= longestTimerMs))
+      throw new RangeError(`retryDelay.${name} must be 0 to ${longestTimerMs} milliseconds; got ${value}`);
   }
   return policy;
 }

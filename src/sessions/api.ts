@@ -1,12 +1,14 @@
 // `API`: the session for a token you already have. Every other session class builds
 // on it; the generated sections hand their calls to `callMethod`.
 
+import { inspect, type InspectOptions } from 'node:util';
 import { methodInfo, schemaVersion, type MethodName, type PaginatedMethod } from '../../generated/methods.js';
 import { SectionsBase, type TokenScope } from '../../generated/sections.js';
 import {
   defaultCaptchaAttempts,
   defaultMaxHandlerRetries,
   recoverFromApiError,
+  untilAborted,
   type ApiErrorHandlers,
   type ApiErrorHookOptions,
   type ApiErrorRequest,
@@ -104,8 +106,10 @@ const defaultTimeout = 10_000;
  * @typeParam X params every method takes besides its own (CommunityAPI's `group_id`)
  */
 export class API<T extends TokenScope = 'any', X extends object = {}> extends SectionsBase<T, X> {
-  /** The token sent with calls; subclasses that log in set it. */
-  protected accessToken: string | undefined;
+  // Private, so that printing the session (or anything holding it) cannot show it.
+  #accessToken: string | undefined;
+  /** What printing the session shows besides what subclasses add. */
+  readonly #settings: { readonly tokenType: string; readonly apiBaseUrl: string; readonly v: string };
   /** @internal The HTTP client of this session: API calls, and the auth flows of
    * subclasses. Internal, so that the published types do not pull in undici's. */
   protected readonly transport: Transport;
@@ -126,9 +130,12 @@ export class API<T extends TokenScope = 'any', X extends object = {}> extends Se
 
   constructor(options: APIOptions<T> = {}) {
     super();
-    this.accessToken = options.accessToken;
+    this.#accessToken = options.accessToken;
+    const apiBaseUrl = new URL(options.apiBaseUrl ?? defaultApiBaseUrl).href.replace(/\/+$/, '');
+    const v = options.v ?? schemaVersion;
+    this.#settings = { tokenType: options.tokenType ?? 'any', apiBaseUrl, v };
     this.#commonParams = encodeParams({
-      v: options.v ?? schemaVersion,
+      v,
       lang: options.lang,
       test_mode: options.testMode ? 1 : undefined,
       ...options.extraParams,
@@ -140,7 +147,7 @@ export class API<T extends TokenScope = 'any', X extends object = {}> extends Se
     });
     this.#sender = new CallSender({
       transport: this.transport,
-      apiBaseUrl: new URL(options.apiBaseUrl ?? defaultApiBaseUrl).href.replace(/\/+$/, ''),
+      apiBaseUrl,
       rateLimit: options.rateLimit ?? defaultRateLimits[options.tokenType ?? 'any'],
       retryPolicy: checkRetryPolicy({
         maxRetries: options.maxRetries ?? defaultRetryPolicy.maxRetries,
@@ -240,7 +247,7 @@ export class API<T extends TokenScope = 'any', X extends object = {}> extends Se
     return recoverFromApiError(error, call, {
       handlers: this.apiErrorHandlers,
       onApiError: (apiError, request) => this.onApiError(apiError, request),
-      getCaptchaKey: (apiError) => this.getCaptchaKey(apiError),
+      getCaptchaKey: (apiError, signal) => this.getCaptchaKey(apiError, signal),
       captchaAttempts: this.captchaAttempts,
       maxHandlerRetries: this.#maxHandlerRetries,
       send: (next) => this.#send(next),
@@ -255,20 +262,28 @@ export class API<T extends TokenScope = 'any', X extends object = {}> extends Se
   }
 
   /** Answers a captcha (the seed's `get_captcha_key`). Default: the `getCaptchaKey`
-   * option, else a prompt in interactive mode, else the error is thrown. */
-  protected getCaptchaKey(error: CaptchaError): CaptchaAnswer | Promise<CaptchaAnswer> {
+   * option, else a prompt in interactive mode (withdrawn when `signal` aborts), else
+   * the error is thrown. */
+  protected getCaptchaKey(error: CaptchaError, signal?: AbortSignal): CaptchaAnswer | Promise<CaptchaAnswer> {
     if (this.#getCaptchaKey !== undefined) return this.#getCaptchaKey(error);
-    const asked = this.prompter?.captchaAnswer(error);
+    const asked = this.prompter?.captchaAnswer(error, signal);
     if (asked !== undefined) return asked;
     throw error;
   }
 
-  async #perform(call: ApiCall): Promise<ApiReply> {
+  async #perform(userCall: ApiCall): Promise<ApiReply> {
+    // Every wait of the call listens to a signal of its own, linked to the caller's by
+    // one listener per session, however many calls share it (no leak warning at 11).
+    const link = this.#sender.link(userCall.options.signal);
+    const call: ApiCall =
+      link.signal === undefined ? userCall : { ...userCall, options: { ...userCall.options, signal: link.signal } };
     try {
       return await this.#send(call);
     } catch (error) {
-      if (error instanceof ApiError) return this.recover(error, call);
+      if (error instanceof ApiError) return await this.recover(error, call);
       throw error;
+    } finally {
+      link.end();
     }
   }
 
@@ -285,7 +300,8 @@ export class API<T extends TokenScope = 'any', X extends object = {}> extends Se
    * the params to send, which win. */
   async #form(call: ApiCall, params: object | undefined): Promise<URLSearchParams> {
     const form = new URLSearchParams(this.#commonParams);
-    const token = await this.accessTokenFor(call);
+    // A login or a prompt for the token may take forever; the call stops on its signal.
+    const token = await untilAborted(this.accessTokenFor(call), call.options.signal);
     if (token !== undefined) form.set('access_token', token);
     for (const [key, value] of encodeParams(params, encodingsOf(call.method))) form.set(key, value);
     // Made once per call, so that every retry carries the same key and VK runs it once.
@@ -298,8 +314,34 @@ export class API<T extends TokenScope = 'any', X extends object = {}> extends Se
     return this.#sender.send(method, form, options);
   }
 
+  /** The token sent with calls; subclasses that log in set it. */
+  protected get accessToken(): string | undefined {
+    return this.#accessToken;
+  }
+
+  protected set accessToken(token: string | undefined) {
+    this.#accessToken = token;
+  }
+
+  /** What printing the session shows (`console.log`, `util.inspect`, `JSON.stringify`):
+   * its settings and whether it holds a token, never a secret. Subclasses add theirs. */
+  protected printable(): Record<string, unknown> {
+    return { ...this.#settings, authorized: this.#accessToken !== undefined };
+  }
+
+  toJSON(): Record<string, unknown> {
+    return { session: this.constructor.name, ...this.printable() };
+  }
+
+  /** @internal Kept out of the published types, which then need no node:util. */
+  [inspect.custom](_depth: number, options: InspectOptions): string {
+    return `${this.constructor.name} ${inspect(this.printable(), options)}`;
+  }
+
   /** Closes the client's connections; calls made afterwards fail. */
   async close(): Promise<void> {
+    // Calls still waiting fail now and leave the token's queue to other sessions.
+    this.#sender.close();
     await this.transport.close();
   }
 }

@@ -58,6 +58,10 @@ export class CommunityAPI extends LoginSession<'group', CommunityTokens, Communi
     return token;
   }
 
+  protected override printable(): Record<string, unknown> {
+    return { ...super.printable(), groupIds: this.groupIds };
+  }
+
   /** The call's params, less a `group_id` the method does not take: it only picked
    * the token, and VK (and the params check) would refuse it. */
   protected override async paramsToSend(call: ApiCall): Promise<object | undefined> {

@@ -57,7 +57,8 @@ export type CaptchaError = ApiError | AuthError;
 export interface RecoveryHooks {
   readonly handlers: ApiErrorHandlers;
   onApiError(error: ApiError, request: ApiErrorRequest): unknown;
-  getCaptchaKey(error: ApiError): CaptchaAnswer | Promise<CaptchaAnswer>;
+  /** `signal` is the call's: a prompt asking for the answer stops on it. */
+  getCaptchaKey(error: ApiError, signal: AbortSignal | undefined): CaptchaAnswer | Promise<CaptchaAnswer>;
   readonly captchaAttempts: number;
   readonly maxHandlerRetries: number;
   /** Sends a call once, without recovery. */
@@ -74,13 +75,32 @@ interface Resends {
   captchaAnswers: number;
 }
 
+/** `value`, or the signal's reason as soon as it aborts: a handler, a captcha answer
+ * or a prompt may never settle, and the call must not wait for it then. What it
+ * settles with later is ignored. */
+export function untilAborted<V>(value: V | PromiseLike<V>, signal: AbortSignal | undefined): Promise<V> {
+  if (signal === undefined) return Promise.resolve(value);
+  return new Promise<V>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason);
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+    // Settling later is ignored, a failure included (never an unhandled rejection).
+    Promise.resolve(value)
+      .then(resolve, reject)
+      .finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
 export function recoverFromApiError(error: ApiError, call: ApiCall, hooks: RecoveryHooks): Promise<ApiReply> {
   return recover(error, call, hooks, { byHandlers: 0, captchaAnswers: 0 });
 }
 
 async function recover(error: ApiError, call: ApiCall, hooks: RecoveryHooks, resends: Resends): Promise<ApiReply> {
+  const { signal } = call.options;
   let lastReply: ApiReply | undefined;
   const resend = async (params: Readonly<Record<string, unknown>>): Promise<unknown> => {
+    // A handler still running after the call was given up sends nothing.
+    signal?.throwIfAborted();
     const next: ApiCall = { ...call, params: { ...call.params, ...params } };
     try {
       lastReply = await hooks.send(next);
@@ -104,9 +124,9 @@ async function recover(error: ApiError, call: ApiCall, hooks: RecoveryHooks, res
 
   const handler = (hooks.handlers as Readonly<Record<number, ApiErrorHandler | undefined>>)[error.code];
   let result: unknown;
-  if (handler !== undefined) result = await handler(error, request);
-  else if (error.code === ApiErrorCode.Captcha) result = await answerCaptcha(error, hooks, resends, resend);
-  else result = await hooks.onApiError(error, request);
+  if (handler !== undefined) result = await untilAborted(handler(error, request), signal);
+  else if (error.code === ApiErrorCode.Captcha) result = await answerCaptcha(error, hooks, resends, resend, signal);
+  else result = await untilAborted(hooks.onApiError(error, request), signal);
   // A handler that returns its retry's result keeps that reply's execute_errors.
   return lastReply !== undefined && Object.is(result, lastReply.response)
     ? lastReply
@@ -119,10 +139,11 @@ async function answerCaptcha(
   hooks: RecoveryHooks,
   resends: Resends,
   resend: (params: Readonly<Record<string, unknown>>) => Promise<unknown>,
+  signal: AbortSignal | undefined,
 ): Promise<unknown> {
   if (resends.captchaAnswers >= hooks.captchaAttempts) throw error;
   resends.captchaAnswers += 1;
-  const answer = await hooks.getCaptchaKey(error);
+  const answer = await untilAborted(hooks.getCaptchaKey(error, signal), signal);
   if (typeof answer === 'string') {
     if (error.captchaSid === undefined) {
       throw new VkError('getCaptchaKey gave a key, but this captcha has no captcha_sid: answer { successToken }');

@@ -6,7 +6,7 @@ import { createInterface, type Interface } from 'node:readline';
 import { Writable } from 'node:stream';
 import { AuthError } from '../auth/auth-error.js';
 import type { CaptchaAnswer } from '../auth/challenges.js';
-import type { CaptchaError } from './error-recovery.js';
+import { untilAborted, type CaptchaError } from './error-recovery.js';
 
 /** Where interactive mode reads and writes; the process's terminal by default. */
 export interface InteractiveStreams {
@@ -54,19 +54,23 @@ export class Prompter {
 
   /** Asks for a captcha's answer: for VK's newer captcha (a page at `redirectUri`,
    * which wins, as in VK's docs) the success token the page gives, typed without
-   * echo; else the key read off `captchaImg`. Undefined when there is neither. */
-  captchaAnswer(captcha: Pick<CaptchaError, 'captchaImg' | 'redirectUri'>): Promise<CaptchaAnswer> | undefined {
-    if (captcha.redirectUri !== undefined) return this.#captchaSuccessToken(captcha.redirectUri);
-    if (captcha.captchaImg !== undefined) return this.#captchaKey(captcha.captchaImg);
+   * echo; else the key read off `captchaImg`. Undefined when there is neither.
+   * `signal` withdraws the question (the call it is for was given up). */
+  captchaAnswer(
+    captcha: Pick<CaptchaError, 'captchaImg' | 'redirectUri'>,
+    signal?: AbortSignal,
+  ): Promise<CaptchaAnswer> | undefined {
+    if (captcha.redirectUri !== undefined) return this.#captchaSuccessToken(captcha.redirectUri, signal);
+    if (captcha.captchaImg !== undefined) return this.#captchaKey(captcha.captchaImg, signal);
     return undefined;
   }
 
-  #captchaKey(imageUrl: string): Promise<string> {
-    return this.#ask(prompts.captchaKey, false, `${prompts.captchaUrl}${imageUrl}\n`);
+  #captchaKey(imageUrl: string, signal: AbortSignal | undefined): Promise<string> {
+    return this.#ask(prompts.captchaKey, false, `${prompts.captchaUrl}${imageUrl}\n`, signal);
   }
 
-  async #captchaSuccessToken(pageUrl: string): Promise<CaptchaAnswer> {
-    const successToken = await this.#ask(prompts.successToken, true, `${prompts.captchaPage}${pageUrl}\n`);
+  async #captchaSuccessToken(pageUrl: string, signal: AbortSignal | undefined): Promise<CaptchaAnswer> {
+    const successToken = await this.#ask(prompts.successToken, true, `${prompts.captchaPage}${pageUrl}\n`, signal);
     return { successToken: successToken.trim() };
   }
 
@@ -86,13 +90,18 @@ export class Prompter {
     return answer;
   }
 
-  #ask(question: string, hidden: boolean, preface = ''): Promise<string> {
-    const answer = this.#queue.then(() => this.#read(preface + question, hidden));
+  /** `signal` withdraws the question: still queued, it is never asked; being asked,
+   * the reader closes (the next question gets a fresh one, and lines typed ahead). */
+  #ask(question: string, hidden: boolean, preface = '', signal?: AbortSignal): Promise<string> {
+    const answer = this.#queue.then(() => {
+      signal?.throwIfAborted();
+      return this.#read(preface + question, hidden, signal);
+    });
     this.#queue = answer.catch(() => undefined);
-    return answer;
+    return untilAborted(answer, signal);
   }
 
-  async #read(question: string, hidden: boolean): Promise<string> {
+  async #read(question: string, hidden: boolean, signal: AbortSignal | undefined): Promise<string> {
     this.#output.write(question);
     const buffered = this.#lines.shift();
     if (buffered !== undefined) return buffered;
@@ -103,11 +112,21 @@ export class Prompter {
     const terminal = Boolean(this.#input.isTTY && this.#output.isTTY);
     const echo = terminal && hidden ? new SilentTerminal() : this.#output;
     const reader = createInterface({ input: this.#input, output: echo, terminal });
+    const onAbort = (): void => reader.close();
+    signal?.addEventListener('abort', onAbort, { once: true });
     try {
       const line = await nextLine(reader, this.#lines, question);
       if (terminal && hidden) this.#output.write('\n');
       return line;
+    } catch (error) {
+      // Withdrawn: the prompt line is ended, so the next question starts on its own.
+      if (signal?.aborted) {
+        if (terminal) this.#output.write('\n');
+        throw signal.reason;
+      }
+      throw error;
     } finally {
+      signal?.removeEventListener('abort', onAbort);
       // Closing lets the process exit; lines already read stay in #lines.
       reader.close();
     }

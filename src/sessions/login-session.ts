@@ -98,6 +98,16 @@ export abstract class LoginSession<T extends TokenScope, A, X extends object = {
     return abortable(this.#login, options.signal);
   }
 
+  /** The login and password stay out: only the app and whether the login is done. */
+  protected override printable(): Record<string, unknown> {
+    return {
+      ...super.printable(),
+      authorized: this.#authorization !== undefined,
+      clientId: this.clientId,
+      oauthBaseUrl: this.oauthBaseUrl,
+    };
+  }
+
   /** @internal The login flow of the session class. */
   protected abstract logIn(context: LoginContext): Promise<A>;
 

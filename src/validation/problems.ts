@@ -16,17 +16,13 @@ export interface ProblemContext {
   readonly topLevelMember: string;
   /** Suggest the name meant by a misspelt key or enum value (a caller's typo; VK does not make them). */
   readonly suggest: boolean;
-  /** Which names on a value's path make it a secret, to censor (see `describeValue`). */
+  /** Where the values come from (see `SecretNames`). */
   readonly secrets: SecretNames;
 }
 
-/**
- * `params`: the SDK's secret names (core/censor.ts) and any param whose name
- * says password, secret or token (`new_password`, `client_secret_hash`), since
- * a caller's wrong value may still be their secret. `response`: the SDK's
- * secret names only, since a reply's `web_view_token` or `track_code` is no
- * secret and a drift report needs its value.
- */
+/** Where a value comes from. Both are censored by the one policy of
+ * core/censor.ts, which spares a reply's `web_view_token` and `track_code` that a
+ * drift report needs. */
 export type SecretNames = 'params' | 'response';
 
 /** Enum values a message lists before "..., (N values)". */
@@ -201,15 +197,10 @@ function formatPath(segments: readonly string[], context: ProblemContext): strin
   return path;
 }
 
-const isSecretName: Record<SecretNames, (name: string) => boolean> = {
-  params: (name) => isSecretKey(name) || /password|secret|token/i.test(name),
-  response: isSecretKey,
-};
-
 /** The given value, short; censored when any name on its path is a secret's. */
-export function describeValue(value: unknown, segments: readonly string[], secrets: SecretNames): string {
+export function describeValue(value: unknown, segments: readonly string[], _from: SecretNames): string {
   const primitive = typeof value === 'string' || typeof value === 'number' || typeof value === 'bigint';
-  if (primitive && segments.some(isSecretName[secrets])) return censorValue(value);
+  if (primitive && segments.some((name) => isSecretKey(name))) return censorValue(value);
   if (value === null || value === undefined) return String(value);
   if (Array.isArray(value)) return `an array of ${plural(value.length, 'item')}`;
   switch (typeof value) {

@@ -80,23 +80,31 @@ export class SchemaChecks {
     if (!this.#params || !isSchemaMethod(method)) return;
     const [{ paramsValidator }, { describeProblems, describeValue }] = await loadCheckModules();
     const validate = await paramsValidator(method);
-    const { own, requestWide } = splitParams(params, (validate.schema as { properties: object }).properties);
-    const problems = validate(own)
-      ? []
-      : describeProblems(validate.errors ?? [], {
-          root: 'params',
-          prefixRoot: false,
-          topLevelMember: `a param of ${method}`,
-          suggest: true,
-          secrets: 'params',
-        });
-    for (const [name, value] of requestWide) {
-      if (!['string', 'number', 'boolean'].includes(typeof value)) {
-        const given = describeValue(value, [name], 'params');
-        problems.push({ path: name, message: `must be string, number or boolean (got ${given})`, kind: 'invalid' });
-      }
-    }
     const unencodable = encodingError(method, params);
+    const problems: ValidationProblem[] = [];
+    try {
+      const { own, requestWide } = splitParams(params, (validate.schema as { properties: object }).properties);
+      if (!validate(own)) {
+        problems.push(
+          ...describeProblems(validate.errors ?? [], {
+            root: 'params',
+            prefixRoot: false,
+            topLevelMember: `a param of ${method}`,
+            suggest: true,
+            secrets: 'params',
+          }),
+        );
+      }
+      for (const [name, value] of requestWide) {
+        if (!['string', 'number', 'boolean'].includes(typeof value)) {
+          const given = describeValue(value, [name], 'params');
+          problems.push({ path: name, message: `must be string, number or boolean (got ${given})`, kind: 'invalid' });
+        }
+      }
+    } catch (error) {
+      // The caller's getter or Proxy trap threw; the encoder, reading the same, names where.
+      if (!unencodable) throw new ValidationError(method, [readProblem(error)], { cause: error });
+    }
     if (unencodable && !problems.some((p) => covers(p.path, unencodable.param))) {
       problems.push({ path: unencodable.param, message: unencodable.reason, kind: 'invalid' });
     }
@@ -131,18 +139,48 @@ function isSchemaMethod(method: string): boolean {
 /** The params as they are sent, in two: the method's own, for its schema, and
  * the request-wide ones it does not declare itself, which take any scalar.
  * Unset values (`undefined`, `null`) are dropped, as the encoder drops them;
- * anything but an object is left for the schema to refuse. */
+ * anything but an object is left for the schema to refuse. The own params are
+ * copied without prototype, so that a `__proto__` param is a param the schema
+ * lacks, not the copy's prototype. */
 function splitParams(params: object | undefined, declared: object): { own: unknown; requestWide: [string, unknown][] } {
   if (params === undefined || params === null) return { own: {}, requestWide: [] };
   if (typeof params !== 'object' || Array.isArray(params)) return { own: params, requestWide: [] };
-  const own: Record<string, unknown> = {};
+  const own: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
   const requestWide: [string, unknown][] = [];
   for (const [name, value] of Object.entries(params)) {
     if (value === undefined || value === null) continue;
     if (requestWideParams.has(name) && !Object.hasOwn(declared, name)) requestWide.push([name, value]);
-    else own[name] = value;
+    else own[name] = bigintsAsNumbers(value, new Map());
   }
   return { own, requestWide };
+}
+
+/** `value` with every bigint a number, for ajv, whose `integer` knows no bigint:
+ * params take int64 ids as bigints (sent as their digits), and a rounded copy is
+ * near enough for the schema's type and bounds. Lists and plain objects are copied
+ * (cycles kept), anything else is left for the schema to describe. */
+function bigintsAsNumbers(value: unknown, copies: Map<object, unknown>): unknown {
+  if (typeof value === 'bigint') return Number(value);
+  if (typeof value !== 'object' || value === null) return value;
+  const copied = copies.get(value);
+  if (copied !== undefined) return copied;
+  if (Array.isArray(value)) {
+    const list: unknown[] = [];
+    copies.set(value, list);
+    for (const item of value) list.push(bigintsAsNumbers(item, copies));
+    return list;
+  }
+  const proto: unknown = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return value;
+  const record: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+  copies.set(value, record);
+  for (const [key, member] of Object.entries(value)) record[key] = bigintsAsNumbers(member, copies);
+  return record;
+}
+
+function readProblem(error: unknown): ValidationProblem {
+  const reason = error instanceof Error ? error.message : String(error);
+  return { path: 'params', message: `could not be read: ${reason}`, kind: 'invalid' };
 }
 
 function encodingError(method: string, params: object | undefined): ParamEncodingError | undefined {

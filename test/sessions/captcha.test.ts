@@ -109,7 +109,7 @@ describe('the newer captcha (redirect_uri, remixstlid)', () => {
     const error = await rejection(session.wall.post({ message: 'hi' }));
     assert.ok(error instanceof ApiError && error.code === 14);
     assert.equal(sent(fixture, 'wall.post').length, 2);
-    assert.equal(error.requestParamsRecord['success_token'], 'succ***page');
+    assert.equal(error.requestParamsRecord['success_token'], 'succ***');
     assert.equal(error.requestParamsRecord['remixstlid'], remixstlid, 'remixstlid is no secret');
     assert.ok(!inspect(error, { depth: Infinity }).includes(successToken));
     // useAuthFixtures checks every error and log line of the test for the token too.
