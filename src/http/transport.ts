@@ -86,9 +86,11 @@ export class Transport {
     let reply: unknown;
     try {
       reply = parseReply(text);
-    } catch (cause) {
+    } catch {
+      // No `cause`: JSON.parse's message quotes the body's first characters unscrubbed
+      // (part of an echoed token is no known secret to scrub); the excerpt says it all.
       const what = status >= 400 ? `HTTP ${status}` : `a reply that is not JSON (HTTP ${status})`;
-      throw new TransportError(`${target} got ${what}`, { status, bodyExcerpt: excerpt(), retryAfter, cause });
+      throw new TransportError(`${target} got ${what}`, { status, bodyExcerpt: excerpt(), retryAfter });
     }
     if (status >= 400 && !(typeof reply === 'object' && reply !== null && 'error' in reply)) {
       throw new TransportError(`${target} got HTTP ${status}`, { status, bodyExcerpt: excerpt(), retryAfter });

@@ -358,3 +358,12 @@ test(
     await api(fixture).call('execute', { code: `return [API.secure.checkToken({token: "${checked}"})];` });
   },
 );
+
+test('a reply that is not JSON and echoes the token: neither the excerpt nor any cause quotes it', bounded, async () => {
+  const fixture = await fakeVk();
+  fixture.server.reply('users.get', (_params, request) => new RawReply(200, request.params['access_token'] ?? ''));
+  const error = await rejection(api(fixture).users.get({ user_ids: [1] }));
+  assert.ok(error instanceof TransportError, String(error));
+  // JSON.parse's own message would quote the body's first 10 characters: "vk1.a.HARD".
+  assert.ok(!printed(error).includes('a.HARD'), printed(error));
+});
