@@ -1,7 +1,7 @@
 // `API`: the session for a token you already have. Every other session class builds
 // on it; the generated sections hand their calls to `callMethod`.
 
-import { inspect, type InspectOptions } from 'node:util';
+import type { InspectOptions } from 'node:util';
 import { methodInfo, schemaVersion, type MethodName, type PaginatedMethod } from '../../generated/methods.js';
 import { SectionsBase, type TokenScope } from '../../generated/sections.js';
 import {
@@ -333,8 +333,13 @@ export class API<T extends TokenScope = 'any', X extends object = {}> extends Se
     return { session: this.constructor.name, ...this.printable() };
   }
 
-  /** @internal Kept out of the published types, which then need no node:util. */
-  [inspect.custom](_depth: number, options: InspectOptions): string {
+  /** @internal `util.inspect.custom` (a registered symbol: no node:util at import);
+   * kept out of the published types. `inspect` is the one util.inspect hands over. */
+  [Symbol.for('nodejs.util.inspect.custom')](
+    _depth: number,
+    options: InspectOptions,
+    inspect: (value: unknown, options: InspectOptions) => string,
+  ): string {
     return `${this.constructor.name} ${inspect(this.printable(), options)}`;
   }
 
