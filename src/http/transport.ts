@@ -22,6 +22,8 @@ export interface PostOptions {
 }
 
 const excerptLength = 200;
+/** How far past the cut the excerpt is scrubbed: room for any secret that crosses it. */
+const scrubbedMargin = 4096;
 /** VK's replies are a few megabytes at most; a longer body is not VK's, and is cut
  * off rather than held in memory until the timeout. */
 const maxReplyBytes = 32 * 1024 * 1024;
@@ -78,9 +80,10 @@ export class Transport {
       throw new TransportError(`${target} failed: ${scrubText(reason, secrets)}`, { cause: error });
     }
 
-    // Scrubbed before it is cut, so that a secret across the cut is still recognised.
+    // Scrubbed before it is cut, so that a secret across the cut is still recognised;
+    // only a prefix, as a hostile body may be megabytes.
     const excerpt = (): string => {
-      const scrubbed = scrubText(text, secrets);
+      const scrubbed = scrubText(text.slice(0, excerptLength + scrubbedMargin), secrets);
       return scrubbed.length > excerptLength ? `${scrubbed.slice(0, excerptLength)}...` : scrubbed;
     };
     let reply: unknown;

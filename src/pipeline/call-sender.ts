@@ -3,6 +3,7 @@
 // through an `execute` shared with other calls (batch.ts), which comes back here.
 
 import { setMaxListeners } from 'node:events';
+import { AbortFanout, type Link } from './abort-fanout.js';
 import { Batcher } from './batch.js';
 import { secretValues } from '../core/censor.js';
 import { ApiError, TransportError, VkError } from '../core/errors.js';
@@ -23,69 +24,6 @@ export interface CallSenderOptions {
   rateLimit: number | false;
   retryPolicy: RetryPolicy;
   batching: boolean;
-}
-
-/** A signal of the SDK's own for one call or one wait, and how to let go of what it listens to. */
-export interface Link {
-  readonly signal: AbortSignal | undefined;
-  /** Stops listening; call it once the call or wait is over. */
-  end(): void;
-}
-
-/**
- * The session's 'abort' listeners: one per signal, however many calls share it.
- * Node warns of a leak past 10 listeners on one signal, and 50 calls under one
- * `AbortSignal.timeout()` are no leak; this keeps the warning for real ones (a
- * signal given to many sessions, or a listener that is never removed) instead of
- * raising the limit on the user's signal.
- */
-class AbortFanout {
-  readonly #fans = new Map<AbortSignal, { listeners: Set<() => void>; onAbort: () => void }>();
-
-  /** An own signal that aborts with the first of `signals` to abort, with its reason. */
-  link(signals: readonly (AbortSignal | undefined)[]): Link {
-    const present = signals.filter((signal) => signal !== undefined);
-    if (present.length === 0) return { signal: undefined, end: () => {} };
-    const controller = new AbortController();
-    const aborted = present.find((signal) => signal.aborted);
-    if (aborted !== undefined) {
-      controller.abort(aborted.reason);
-      return { signal: controller.signal, end: () => {} };
-    }
-    const offs = present.map((signal) =>
-      this.#on(signal, () => {
-        end();
-        controller.abort(signal.reason);
-      }),
-    );
-    const end = (): void => offs.splice(0).forEach((off) => off());
-    return { signal: controller.signal, end };
-  }
-
-  /** Calls `listener` when `signal` aborts, unless the returned function is called first. */
-  #on(signal: AbortSignal, listener: () => void): () => void {
-    let fan = this.#fans.get(signal);
-    if (fan === undefined) {
-      const listeners = new Set<() => void>();
-      const onAbort = (): void => {
-        this.#fans.delete(signal);
-        for (const each of listeners) each();
-      };
-      fan = { listeners, onAbort };
-      this.#fans.set(signal, fan);
-      signal.addEventListener('abort', onAbort, { once: true });
-    }
-    const { listeners, onAbort } = fan;
-    listeners.add(listener);
-    return () => {
-      listeners.delete(listener);
-      // The one listener on the signal goes with the last call that needed it.
-      if (listeners.size === 0 && this.#fans.get(signal)?.listeners === listeners) {
-        this.#fans.delete(signal);
-        signal.removeEventListener('abort', onAbort);
-      }
-    };
-  }
 }
 
 export class CallSender {

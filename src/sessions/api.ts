@@ -8,7 +8,6 @@ import {
   defaultCaptchaAttempts,
   defaultMaxHandlerRetries,
   recoverFromApiError,
-  untilAborted,
   type ApiErrorHandlers,
   type ApiErrorHookOptions,
   type ApiErrorRequest,
@@ -29,6 +28,7 @@ import { checkRetryPolicy, defaultRetryPolicy } from '../pipeline/retry.js';
 import type { HttpDispatcher } from '../http/dispatcher.js';
 import { Transport } from '../http/transport.js';
 import { SchemaChecks, type ResponseCheckMode, type ResponseProblemsHandler } from '../validation/schema-checks.js';
+import { untilAborted } from '../core/until-aborted.js';
 
 export interface APIOptions<T extends TokenScope = 'any'> extends ApiErrorHookOptions {
   /** Sent as `access_token` with every call that does not pass its own. */

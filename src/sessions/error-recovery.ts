@@ -9,6 +9,7 @@ import type { CaptchaAnswer } from '../auth/challenges.js';
 import { ApiError, VkError } from '../core/errors.js';
 import type { ApiCall, CallOptions } from '../core/calls.js';
 import type { ApiReply } from '../core/replies.js';
+import { untilAborted } from '../core/until-aborted.js';
 
 /** The call an error handler is handling. */
 export interface ApiErrorRequest {
@@ -73,22 +74,6 @@ export const defaultMaxHandlerRetries = 5;
 interface Resends {
   byHandlers: number;
   captchaAnswers: number;
-}
-
-/** `value`, or the signal's reason as soon as it aborts: a handler, a captcha answer
- * or a prompt may never settle, and the call must not wait for it then. What it
- * settles with later is ignored. */
-export function untilAborted<V>(value: V | PromiseLike<V>, signal: AbortSignal | undefined): Promise<V> {
-  if (signal === undefined) return Promise.resolve(value);
-  return new Promise<V>((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason);
-    if (signal.aborted) onAbort();
-    else signal.addEventListener('abort', onAbort, { once: true });
-    // Settling later is ignored, a failure included (never an unhandled rejection).
-    Promise.resolve(value)
-      .then(resolve, reject)
-      .finally(() => signal.removeEventListener('abort', onAbort));
-  });
 }
 
 export function recoverFromApiError(error: ApiError, call: ApiCall, hooks: RecoveryHooks): Promise<ApiReply> {

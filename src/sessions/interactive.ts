@@ -6,7 +6,8 @@ import { createInterface, type Interface } from 'node:readline';
 import { Writable } from 'node:stream';
 import { AuthError } from '../auth/auth-error.js';
 import type { CaptchaAnswer } from '../auth/challenges.js';
-import { untilAborted, type CaptchaError } from './error-recovery.js';
+import { untilAborted } from '../core/until-aborted.js';
+import type { CaptchaError } from './error-recovery.js';
 
 /** Where interactive mode reads and writes; the process's terminal by default. */
 export interface InteractiveStreams {

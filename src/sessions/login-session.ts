@@ -10,6 +10,7 @@ import { Challenges, type AuthCheck } from '../auth/challenges.js';
 import { implicitGrant } from '../auth/implicit-grant.js';
 import { WebClient } from '../auth/web-client.js';
 import { webLogin } from '../auth/web-login.js';
+import { untilAborted } from '../core/until-aborted.js';
 
 export interface LoginOptions extends Omit<APIOptions, 'tokenType'> {
   /** Phone number or email; asked for in interactive mode when left out. */
@@ -95,7 +96,7 @@ export abstract class LoginSession<T extends TokenScope, A, X extends object = {
     this.#login ??= this.#logIn().finally(() => {
       this.#login = undefined;
     });
-    return abortable(this.#login, options.signal);
+    return untilAborted(this.#login, options.signal);
   }
 
   /** The login and password stay out: only the app and whether the login is done. */
@@ -173,15 +174,4 @@ export function bringsOwnToken(call: ApiCall): boolean {
 
 function baseUrl(url: string): string {
   return new URL(url).href.replace(/\/+$/, '');
-}
-
-/** `promise`, or the signal's reason as soon as it aborts. */
-function abortable<V>(promise: Promise<V>, signal: AbortSignal | undefined): Promise<V> {
-  if (signal === undefined) return promise;
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<V>((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
 }

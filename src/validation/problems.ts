@@ -16,14 +16,7 @@ export interface ProblemContext {
   readonly topLevelMember: string;
   /** Suggest the name meant by a misspelt key or enum value (a caller's typo; VK does not make them). */
   readonly suggest: boolean;
-  /** Where the values come from (see `SecretNames`). */
-  readonly secrets: SecretNames;
 }
-
-/** Where a value comes from. Both are censored by the one policy of
- * core/censor.ts, which spares a reply's `web_view_token` and `track_code` that a
- * drift report needs. */
-export type SecretNames = 'params' | 'response';
 
 /** Enum values a message lists before "..., (N values)". */
 const shownEnumValues = 12;
@@ -102,11 +95,11 @@ function describe(error: ErrorObject, context: ProblemContext): ValidationProble
     const known = Object.keys((error.parentSchema?.['properties'] as object | undefined) ?? {});
     const hint = context.suggest ? suggestion(name, known) : '';
     const path = [...segments, name];
-    const given = describeValue((value as Record<string, unknown>)[name], path, context.secrets);
+    const given = describeValue((value as Record<string, unknown>)[name], path);
     return problem(path, `${what}${hint} (got ${given})`, 'unknown', context);
   }
   if (error.keyword === 'discriminator') return describeTag(error, segments, context);
-  const got = ` (got ${describeValue(value, segments, context.secrets)})`;
+  const got = ` (got ${describeValue(value, segments)})`;
   switch (error.keyword) {
     case 'type':
       return problem(segments, `must be ${alternatives(toArray(params['type']))}${got}`, 'invalid', context);
@@ -163,7 +156,7 @@ function describeTag(error: ErrorObject, segments: readonly string[], context: P
   const branches = (error.parentSchema?.['oneOf'] ?? []) as { properties: Record<string, { enum: string[] }> }[];
   const allowed = branches.flatMap((branch) => branch.properties[tag]!.enum);
   const hint = context.suggest && typeof value === 'string' ? suggestion(value, allowed) : '';
-  const given = describeValue(value, path, context.secrets);
+  const given = describeValue(value, path);
   return problem(path, `must be one of ${listValues(allowed)} (got ${given})${hint}`, 'invalid', context);
 }
 
@@ -198,7 +191,7 @@ function formatPath(segments: readonly string[], context: ProblemContext): strin
 }
 
 /** The given value, short; censored when any name on its path is a secret's. */
-export function describeValue(value: unknown, segments: readonly string[], _from: SecretNames): string {
+export function describeValue(value: unknown, segments: readonly string[]): string {
   const primitive = typeof value === 'string' || typeof value === 'number' || typeof value === 'bigint';
   if (primitive && segments.some((name) => isSecretKey(name))) return censorValue(value);
   if (value === null || value === undefined) return String(value);

@@ -91,13 +91,12 @@ export class SchemaChecks {
             prefixRoot: false,
             topLevelMember: `a param of ${method}`,
             suggest: true,
-            secrets: 'params',
           }),
         );
       }
       for (const [name, value] of requestWide) {
         if (!['string', 'number', 'boolean'].includes(typeof value)) {
-          const given = describeValue(value, [name], 'params');
+          const given = describeValue(value, [name]);
           problems.push({ path: name, message: `must be string, number or boolean (got ${given})`, kind: 'invalid' });
         }
       }
@@ -124,7 +123,6 @@ export class SchemaChecks {
       prefixRoot: true,
       topLevelMember: 'in the schema',
       suggest: false,
-      secrets: 'response',
     });
     const problems = groupRepeats(found);
     if (this.#responses === 'throw') throw new ResponseValidationError(method, problems);
