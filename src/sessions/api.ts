@@ -99,6 +99,16 @@ export interface APIOptions<T extends TokenScope = 'any'> extends ApiErrorHookOp
 }
 
 const defaultApiBaseUrl = 'https://api.vk.ru/method';
+
+/** Set in the class's static block, the one place that may read a session's transport. */
+let readTransport: (api: API<TokenScope, object>) => Transport;
+
+/** @internal The HTTP client of a session, for features that make requests of their
+ * own beside API calls (long poll servers, upload hosts) through the same dispatcher,
+ * proxy and timeout. Kept out of the published types. */
+export function sessionTransport(api: API<TokenScope, object>): Transport {
+  return readTransport(api);
+}
 const defaultTimeout = 10_000;
 
 /**
@@ -127,6 +137,10 @@ export class API<T extends TokenScope = 'any', X extends object = {}> extends Se
   readonly #onApiError: ApiErrorHookOptions['onApiError'];
   readonly #getCaptchaKey: ApiErrorHookOptions['getCaptchaKey'];
   readonly #checks: SchemaChecks;
+
+  static {
+    readTransport = (api) => api.transport;
+  }
 
   constructor(options: APIOptions<T> = {}) {
     super();
