@@ -12,6 +12,9 @@ export interface RawSchema {
   definitions: Map<string, RawDefinition>;
   errors: Record<string, RawError>;
   subcodes: Record<string, { subcode: number; description?: string }>;
+  /** What the release gets wrong that loading tolerated, one line each (a section file
+   * that names an older API version, a method listing an error errors.json lacks). */
+  quirks: string[];
 }
 
 export interface RawDefinition {
@@ -41,12 +44,12 @@ export function loadSchema(dir: string): RawSchema {
     .sort();
   const methods: RawMethod[] = [];
   const definitions = new Map<string, RawDefinition>();
-  const versions = new Set<string>();
+  const versions = new Map<string, string>();
   for (const folder of folders) {
     const methodsPath = join(dir, folder, 'methods.json');
     if (existsSync(methodsPath)) {
       const file = readJson(methodsPath);
-      versions.add(file.version);
+      versions.set(`${folder}/methods.json`, file.version);
       methods.push(...(file.methods as RawMethod[]));
     }
     for (const kind of ['objects', 'responses'] as const) {
@@ -60,13 +63,48 @@ export function loadSchema(dir: string): RawSchema {
     }
   }
   const errorsFile = readJson(join(dir, 'errors.json'));
-  versions.add(errorsFile.version);
-  if (versions.size !== 1) throw new Error(`schema files disagree on the API version: ${[...versions].join(', ')}`);
+  const version = releaseVersion(errorsFile.version, versions);
+  const quirks = [...versions]
+    .filter(([, v]) => v !== version)
+    .map(([file, v]) => `${file} says API version ${v}, the release ${version}: its methods are generated as ${version} ones`);
+  quirks.push(...dropUnknownErrors(methods, errorsFile.errors));
   return {
-    version: [...versions][0]!,
+    version,
     methods: methods.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
     definitions,
     errors: errorsFile.errors,
     subcodes: errorsFile.definitions?.subcodes ?? {},
+    quirks,
   };
+}
+
+/**
+ * The API version is the one errors.json (the release-wide file) names. Real 5.199
+ * releases carry a straggler section file that still says 5.131; that is tolerated,
+ * but a release where most section files disagree is refused.
+ */
+function releaseVersion(declared: unknown, sectionVersions: Map<string, string>): string {
+  if (typeof declared !== 'string') throw new Error('errors.json names no API version');
+  const disagreeing = [...sectionVersions].filter(([, v]) => v !== declared);
+  if (disagreeing.length * 2 > sectionVersions.size) {
+    const named = disagreeing.map(([file, v]) => `${file} ${v}`).join(', ');
+    throw new Error(`schema files disagree on the API version: errors.json says ${declared}, but ${named}`);
+  }
+  return declared;
+}
+
+/** A method may list an error errors.json does not define (v5.199.91's asr.*): the
+ * SDK cannot give it a code, so it is left out of the method's errors. */
+function dropUnknownErrors(methods: RawMethod[], errors: Record<string, RawError>): string[] {
+  const quirks: string[] = [];
+  for (const method of methods) {
+    if (!method.errors) continue;
+    method.errors = method.errors.filter(({ $ref }) => {
+      const name = $ref.slice($ref.lastIndexOf('/') + 1);
+      if (Object.hasOwn(errors, name)) return true;
+      quirks.push(`${method.name} lists error ${name}, which errors.json does not define: left out`);
+      return false;
+    });
+  }
+  return quirks;
 }

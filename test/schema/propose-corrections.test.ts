@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { readDriftFile, type ProposalReport } from '../../schema/propose-corrections.js';
 import { API, recordDrift, type DriftRecord } from '../../src/index.js';
-import { startFakeVk, type FakeVk } from '../fakes/vk-server.js';
+import { startFakeVk, type FakeVk } from '../../src/testing/fake-vk.js';
 import { repoRoot } from '../support/paths.js';
 
 const token = 'vk1.a.DRIFT_TEST_TOKEN_0123456789';
