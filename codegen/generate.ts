@@ -1,6 +1,7 @@
 // The pipeline: load -> corrections -> normalize -> model -> emit. Returns every
 // generated file (path relative to generated/ -> unformatted source), README.md included.
 import { emitDefinitions } from './emit-definitions.js';
+import { emitEvents, eventsModule } from './emit-events.js';
 import { emitReadme } from './emit-readme.js';
 import { emitSections } from './emit-sections.js';
 import { emitTables } from './emit-tables.js';
@@ -36,6 +37,8 @@ export function generateSources(schemaDir: string, corrections: Corrections, pin
   for (const modules of [definitions, sections, tables, validation]) {
     for (const [module, source] of modules) files.set(`${module}.ts`, source);
   }
+  const events = emitEvents(model, top);
+  if (events !== undefined) files.set(`${eventsModule}.ts`, events);
   files.set('README.md', emitReadme(model, pin, correctionsApplied));
   return { files, model, correctionsApplied };
 }
