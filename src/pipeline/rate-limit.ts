@@ -1,15 +1,24 @@
-// Per-token rate limiting. VK counts requests per token per second and answers
-// error 6 past the limit, so every session of the process that uses a token shares
-// one limiter for it. The limiter is a sliding window over the times requests can
-// have reached VK: a request may start only while fewer than its session's
-// `perSecond` requests on the token reached VK in the last second, and starts as
-// soon as that holds (no fixed per-call spacing, so a queue drains at exactly the
-// limit). Sessions with different limits on one token each keep to their own,
-// counting each other's requests.
+// Per-token rate limiting in this process: the default rate limit store. VK counts
+// requests per token per second and answers error 6 past the limit, so every session
+// of the process that uses a token shares one limiter for it. The limiter is a
+// sliding window over the times requests can have reached VK: a request may start
+// only while fewer than its session's `perSecond` requests on the token reached VK in
+// the last second, and starts as soon as that holds (no fixed per-call spacing, so a
+// queue drains at exactly the limit). Sessions with different limits on one token
+// each keep to their own, counting each other's requests.
 
-import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { TokenScope } from '../../generated/sections.js';
+import {
+  arrivalAllowanceMs,
+  tokenKey,
+  windowMs,
+  type RateLimitAcquireOptions,
+  type RateLimitStore,
+  type Slot,
+} from './rate-limit-store.js';
+
+export type { Slot } from './rate-limit-store.js';
 
 /**
  * Requests per second VK allows each kind of token (VK's "API requests: limits and
@@ -26,22 +35,9 @@ export const defaultRateLimits: Readonly<Record<TokenScope, number>> = {
   any: 3,
 };
 
-const windowMs = 1000;
-
-/**
- * VK counts a request when it arrives, which we cannot see: it is somewhere between
- * the moment it goes onto the socket and the moment its reply is back. A request
- * counts from its reply when that is back (it surely arrived by then); while in
- * flight, from its write plus this much, the spread of one-way network delay we
- * allow for; before its write (still connecting: DNS, TCP, TLS can take hundreds of
- * ms) it counts as arriving any moment. Without this, a request that is quick to
- * arrive could land within one second of a slower one at VK's end.
- */
-const arrivalAllowanceMs = 100;
-
-/** A grant to send one request. Call `written()` when it goes onto the socket,
- * `done()` when it completed (reply or failure), or `cancel()` if nothing was sent. */
-export class Slot {
+/** A grant of the in-process limiter. Call `written()` when the request goes onto the
+ * socket, `done()` when it completed (reply or failure), or `cancel()` if nothing was sent. */
+class WindowSlot implements Slot {
   readonly #limiter: RateLimiter;
   /** When the grant was given. */
   readonly grantedAt: number;
@@ -79,7 +75,7 @@ export class Slot {
 
 interface Waiter {
   perSecond: number;
-  resolve: (slot: Slot) => void;
+  resolve: (slot: WindowSlot) => void;
   reject: (reason: unknown) => void;
   signal: AbortSignal | undefined;
   onAbort: (() => void) | undefined;
@@ -87,7 +83,7 @@ interface Waiter {
 
 export class RateLimiter {
   /** Grants that may still count in the current window (older ones are dropped). */
-  #recent: Slot[] = [];
+  #recent: WindowSlot[] = [];
   /** Calls waiting for a grant, first come first served. */
   #waiters: Waiter[] = [];
   /** After error 6, nothing is granted before this time. */
@@ -136,7 +132,7 @@ export class RateLimiter {
   }
 
   /** A grant given back unused: it never counted. */
-  giveBack(slot: Slot): void {
+  giveBack(slot: WindowSlot): void {
     const index = this.#recent.indexOf(slot);
     if (index >= 0) this.#recent.splice(index, 1);
     this.update();
@@ -155,7 +151,7 @@ export class RateLimiter {
     while (head !== undefined && this.#recent.length < head.perSecond) {
       this.#waiters.shift();
       if (head.onAbort) head.signal?.removeEventListener('abort', head.onAbort);
-      const slot = new Slot(this, now);
+      const slot = new WindowSlot(this, now);
       this.#recent.push(slot);
       head.resolve(slot);
       head = this.#waiters[0];
@@ -200,16 +196,22 @@ export class RateLimiter {
   }
 }
 
-// One limiter per token for the whole process, found by a hash of the token so that
-// the token itself is never kept where a heap dump or a log could show it.
-const limiters = new Map<string, RateLimiter>();
+// One limiter per token for the whole process, found by a hash of the token (see
+// tokenKey) so that the token itself is never kept where a heap dump could show it.
+// Kept on globalThis under a registered symbol: a process that loads both the ESM and
+// the CommonJS build still has one limiter per token. The suffix changes with the
+// limiter's shape, so that two incompatible versions never share one.
+const registryKey = Symbol.for('vk-typed.rate-limiters.v1');
+const registry = globalThis as typeof globalThis & { [registryKey]?: Map<string, RateLimiter> };
+const limiters = (registry[registryKey] ??= new Map<string, RateLimiter>());
 let sweepAt = 64;
 
 /** The limiter shared by every session using `token` (no token: one shared anonymous limiter). */
 export function sharedLimiter(token: string | undefined): RateLimiter {
-  const key = createHash('sha256')
-    .update(token ?? '')
-    .digest('base64url');
+  return limiterFor(tokenKey(token));
+}
+
+function limiterFor(key: string): RateLimiter {
   let limiter = limiters.get(key);
   if (limiter === undefined) {
     if (limiters.size >= sweepAt) sweepIdle();
@@ -224,6 +226,14 @@ function sweepIdle(): void {
   for (const [key, limiter] of limiters) if (limiter.idle) limiters.delete(key);
   sweepAt = Math.max(64, limiters.size * 2);
 }
+
+/** The default store: this process's limiters, one per token, shared by every
+ * session of the process (and the first stage of RedisRateLimitStore). */
+export const processRateLimitStore: RateLimitStore = {
+  acquire: (key: string, perSecond: number, options: RateLimitAcquireOptions) =>
+    limiterFor(key).acquire(perSecond, options.signal),
+  saturate: (key: string) => limiterFor(key).saturate(),
+};
 
 export function checkRate(perSecond: number): number {
   if (!(Number.isInteger(perSecond) && perSecond >= 1)) {

@@ -6,10 +6,10 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { API, ApiError, TransportError, VkError, type APIOptions, type CallOptions } from '../../src/index.js';
-import { FakeApiError, json, startFakeVk, type FakeVk, type RecordedRequest } from '../fakes/vk-server.js';
+import { FakeApiError, json, startFakeVk, type FakeVk, type RecordedRequest } from '../../src/testing/fake-vk.js';
 import { matchExecuteErrors } from '../../src/pipeline/execute-outcomes.js';
-import { MessageStore, PerTokenRateLimit, RandomIdLedger } from '../fakes/faults.js';
-import { parseBatchScript } from '../fakes/execute.js';
+import { MessageStore, PerTokenRateLimit, RandomIdLedger } from '../../src/testing/faults.js';
+import { parseBatchScript } from '../../src/testing/execute.js';
 
 const token = 'vk1.a.BATCH_TEST_TOKEN_abcdefghijklmnopqrstuvwxyz';
 const otherToken = 'vk1.a.BATCH_OTHER_TOKEN_0123456789abcdef';

@@ -5,8 +5,8 @@ import { after, before, test } from 'node:test';
 import { API } from '../../src/index.js';
 import { batchScript, maxCallsPerExecute } from '../../src/pipeline/execute-script.js';
 import { encodeParams } from '../../src/pipeline/encode-params.js';
-import { FakeApiError, startFakeVk, type FakeVk } from '../fakes/vk-server.js';
-import { parseBatchScript } from '../fakes/execute.js';
+import { FakeApiError, startFakeVk, type FakeVk } from '../../src/testing/fake-vk.js';
+import { parseBatchScript } from '../../src/testing/execute.js';
 
 let server: FakeVk;
 let api: API;

@@ -11,8 +11,8 @@ import { after, before, beforeEach, describe, test } from 'node:test';
 import { API, ApiError, TimeoutError, TransportError, VkError, type APIOptions } from '../../src/index.js';
 import { addDeduplicationKey, isReplaySafe } from '../../src/core/method-traits.js';
 import { backoffDelay, classifyFailure, defaultRetryPolicy } from '../../src/pipeline/retry.js';
-import { FaultPlan, MessageStore, RandomIdLedger, type Fault } from '../fakes/faults.js';
-import { startFakeVk, type FakeVk, type MethodHandler } from '../fakes/vk-server.js';
+import { FaultPlan, MessageStore, RandomIdLedger, type Fault } from '../../src/testing/faults.js';
+import { startFakeVk, type FakeVk, type MethodHandler } from '../../src/testing/fake-vk.js';
 import { rejection } from '../support/rejection.js';
 
 const token = 'vk1.a.RETRY_TEST_TOKEN_abcdefghijklmnopqrstuvwxyz';
