@@ -1,43 +1,18 @@
 // `npm run schema:fetch`: installs the pinned VK API schema into schema/vk-api-schema/,
 // from a local folder (--from DIR) or by downloading the pinned upstream tarball,
-// after checking every file against schema/lock.json.
+// after checking every file against schema/lock.json. `--local DIR` takes DIR when it
+// exists and downloads otherwise (what `npm run setup` does with ../shared).
 // `--write-lock --from DIR` instead re-pins the lock's file hashes to DIR.
-import { realpathSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import type { ReadableStream } from 'node:stream/web';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { x as extract } from 'tar';
+import { downloadRelease } from './download.js';
 import { findProblems, hashFolder, lockPath, readLock, writeLock, type SchemaLock } from './lock.js';
+import { renameIfPresent } from './stage.js';
 
 const defaultDest = fileURLToPath(new URL('./vk-api-schema', import.meta.url));
-
-/** Downloads and unpacks a tarball into a fresh temp folder, dropping its top folder. */
-async function downloadTarball(url: string): Promise<string> {
-  let response: Response;
-  try {
-    response = await fetch(url);
-  } catch (error) {
-    const { cause, message } = error as Error & { cause?: Error };
-    throw new Error(`download of ${url} failed: ${cause?.message ?? message}`);
-  }
-  if (!response.ok || !response.body) {
-    throw new Error(`download of ${url} failed: HTTP ${response.status} ${response.statusText}`);
-  }
-  const folder = await mkdtemp(join(tmpdir(), 'vk-api-schema-'));
-  try {
-    // strict: a body that is not a tar.gz is an error, not an empty folder.
-    await pipeline(Readable.fromWeb(response.body as ReadableStream), extract({ cwd: folder, strip: 1, strict: true }));
-  } catch (error) {
-    await rm(folder, { recursive: true, force: true });
-    throw new Error(`cannot unpack ${url}: ${(error as Error).message}`);
-  }
-  return folder;
-}
 
 /** Replacing dest deletes it, so only an empty folder or an earlier schema copy may be replaced. */
 async function assertReplaceable(dest: string): Promise<void> {
@@ -47,17 +22,6 @@ async function assertReplaceable(dest: string): Promise<void> {
   });
   if (entries.length > 0 && !entries.includes('schema.json')) {
     throw new Error(`refusing to replace ${dest}: it is not empty and holds no schema.json`);
-  }
-}
-
-/** Moves a folder aside; false when there was none to move. */
-async function renameIfPresent(from: string, to: string): Promise<boolean> {
-  try {
-    await rename(from, to);
-    return true;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
-    throw error;
   }
 }
 
@@ -102,7 +66,7 @@ export interface FetchOptions {
 /** Installs the schema pinned by lock into dest, refusing any file that does not match. */
 export async function fetchSchema(lock: SchemaLock, { dest, from, url }: FetchOptions): Promise<void> {
   const tarballUrl = url ?? `https://codeload.github.com/${lock.upstream}/tar.gz/${lock.commit}`;
-  const source = from ?? (await downloadTarball(tarballUrl));
+  const source = from ?? (await downloadRelease(tarballUrl)).folder;
   try {
     const problems = findProblems(lock, await hashFolder(source));
     if (problems.length > 0) {
@@ -118,13 +82,15 @@ async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       from: { type: 'string' },
+      local: { type: 'string' },
       dest: { type: 'string' },
       url: { type: 'string' },
       'write-lock': { type: 'boolean' },
     },
   });
   const lock = await readLock();
-  const from = values.from && resolve(values.from);
+  const local = values.local && resolve(values.local);
+  const from = values.from ? resolve(values.from) : local && existsSync(local) ? local : undefined;
 
   if (values['write-lock']) {
     if (!from) throw new Error('--write-lock needs --from DIR');
@@ -135,6 +101,7 @@ async function main(): Promise<void> {
   }
 
   const dest = resolve(values.dest ?? defaultDest);
+  if (local && !from) console.log(`schema:fetch: no ${local}; downloading the pinned release instead`);
   await fetchSchema(lock, { dest, from, url: values.url });
   const count = Object.keys(lock.files).length;
   console.log(`schema:fetch: verified ${count} files of ${lock.upstream} ${lock.tag} into ${dest}`);

@@ -30,6 +30,8 @@ export type AuthErrorCode =
   | 'TOO_MANY_REDIRECTS'
   /** A reply no step of the flow expects (an HTTP error page, JSON where HTML belongs, ...). */
   | 'UNEXPECTED_RESPONSE'
+  /** VK ID: a redirect (or a reply) carries a `state` other than the one this login sent. */
+  | 'STATE_MISMATCH'
   /** A community session was asked to call for a group it holds no token for. */
   | 'GROUP_NOT_AUTHORIZED'
   /** Interactive mode: the input ended (or was interrupted) before an answer. */

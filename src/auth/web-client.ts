@@ -3,13 +3,12 @@
 // session's own dispatcher, so the proxy and timeout of API calls apply here too.
 
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import type { CookieJar } from 'tough-cookie';
 import type { Dispatcher } from 'undici';
 import { scrubText } from '../core/censor.js';
 import { TimeoutError, TransportError } from '../core/errors.js';
 import { undici } from '../http/load-undici.js';
 import { AuthError, type AuthStep } from './auth-error.js';
-import { toughCookie } from './lazy-modules.js';
+import { CookieJar } from './cookie-jar.js';
 import { resolveUrl } from './page-params.js';
 import type { WebPage } from './web-page.js';
 
@@ -27,7 +26,7 @@ const redirectStatuses = new Set([301, 302, 303, 307, 308]);
 
 export class WebClient {
   readonly #options: WebClientOptions;
-  readonly #jar: CookieJar = new (toughCookie().CookieJar)();
+  readonly #jar = new CookieJar();
 
   constructor(options: WebClientOptions) {
     this.#options = options;
@@ -43,10 +42,9 @@ export class WebClient {
     return this.#follow(new URL(url), 'POST', form.toString(), step, arrived);
   }
 
-  /** Whether the jar holds a live cookie of this name, for any host. */
-  async hasCookie(name: string): Promise<boolean> {
-    const cookies = await this.#jar.store.getAllCookies();
-    return cookies.some((cookie) => cookie.key === name && cookie.value !== '' && cookie.TTL() > 0);
+  /** Whether the jar holds a live cookie of this name with a value, for any host. */
+  hasCookie(name: string): boolean {
+    return this.#jar.has(name);
   }
 
   async #follow(
@@ -92,7 +90,7 @@ export class WebClient {
     const target = `${method} ${url.pathname}`;
     const deadline = AbortSignal.timeout(timeout);
     const headers: Record<string, string> = { accept: 'text/html,application/json;q=0.9,*/*;q=0.8' };
-    const cookie = await this.#jar.getCookieString(url);
+    const cookie = this.#jar.header(url);
     if (cookie !== '') headers['cookie'] = cookie;
     if (body !== undefined) headers['content-type'] = 'application/x-www-form-urlencoded';
     try {
@@ -110,9 +108,7 @@ export class WebClient {
       const text = await response.body.text();
       // Lets undici mark the connection free before the next request (see ../http/transport.ts).
       await nextTurn();
-      for (const setCookie of asList(response.headers['set-cookie'])) {
-        await this.#jar.setCookie(setCookie, url, { ignoreError: true });
-      }
+      for (const setCookie of asList(response.headers['set-cookie'])) this.#jar.store(setCookie, url);
       return { statusCode: response.statusCode, headers: response.headers, body: text };
     } catch (error) {
       const { HeadersTimeoutError, BodyTimeoutError } = undici().errors;

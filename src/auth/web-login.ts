@@ -30,7 +30,7 @@ export async function webLogin(options: WebLoginOptions): Promise<void> {
 
   // Each pass answers one captcha or one 2FA code, and Challenges bounds both.
   for (;;) {
-    if ((await web.hasCookie('remixsid')) || (await web.hasCookie('remixsid6'))) return;
+    if (web.hasCookie('remixsid') || web.hasCookie('remixsid6')) return;
     const act = urlParam(page.url, 'act');
     if (urlParam(page.url, 'sid') !== undefined) {
       const captchaForm = requireForm(page, 'captcha', secrets, ['captcha_sid', 'captcha_key', 'email', 'pass']);
