@@ -7,8 +7,12 @@
 // upstream fixed it) stops the generator, so that it gets removed.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import type { RawSchema } from './load.js';
 import type { RawParam, SchemaNode } from './schema-types.js';
+
+/** Keywords to set on a schema node; a null value deletes the keyword. */
+export type SchemaPatch = { [K in keyof SchemaNode]?: SchemaNode[K] | null };
 
 interface Grounds {
   /** Why the schema is wrong here, in one line. */
@@ -26,17 +30,19 @@ export interface DefinitionCorrection extends Grounds {
   addProperties?: Record<string, SchemaNode>;
   /** Properties the schema requires that VK leaves out. */
   optional?: string[];
+  /** Properties the schema leaves optional that VK always sends. */
+  required?: string[];
   /** Enum values VK sends or accepts that the schema omits. */
   addEnumValues?: (string | number)[];
   /** Keywords set on the definition (a null value deletes the keyword). */
-  patch?: Partial<SchemaNode>;
+  patch?: SchemaPatch;
 }
 
 export interface MethodCorrection extends Grounds {
   /** Params the live API accepts but the schema lacks. */
   addParams?: RawParam[];
   /** Keywords set on existing params (a null value deletes the keyword). */
-  patchParams?: Record<string, Partial<SchemaNode>>;
+  patchParams?: Record<string, SchemaPatch>;
 }
 
 /** A definition the schema lacks, for objects VK sends that it does not describe. */
@@ -48,7 +54,9 @@ export interface NewDefinition extends Grounds {
 
 export interface Corrections {
   methods?: Record<string, MethodCorrection>;
-  definitions?: Record<string, DefinitionCorrection>;
+  /** One correction per definition, or a list of them where each rests on its own
+   * evidence (e.g. a property VK leaves out and another one it sends). */
+  definitions?: Record<string, DefinitionCorrection | DefinitionCorrection[]>;
   newDefinitions?: Record<string, NewDefinition>;
 }
 
@@ -61,7 +69,7 @@ export interface AppliedCorrection {
 
 const operations = {
   methods: new Set(['addParams', 'patchParams']),
-  definitions: new Set(['path', 'addProperties', 'optional', 'addEnumValues', 'patch']),
+  definitions: new Set(['path', 'addProperties', 'optional', 'required', 'addEnumValues', 'patch']),
   newDefinitions: new Set(['folder', 'schema']),
 };
 const kinds = ['methods', 'definitions', 'newDefinitions'] as const;
@@ -73,10 +81,12 @@ export function readCorrections(dir: string): Corrections {
     const path = join(dir, file);
     const corrections = JSON.parse(readFileSync(path, 'utf8')) as Corrections;
     for (const kind of kinds) {
-      for (const [target, correction] of Object.entries(corrections[kind] ?? {})) {
-        checkCorrection(`${file}: ${target}`, correction, operations[kind]);
+      for (const [target, entry] of Object.entries(corrections[kind] ?? {})) {
+        const list: unknown[] = kind === 'definitions' && Array.isArray(entry) ? entry : [entry];
+        if (list.length === 0) throw new Error(`${file}: ${target}: an empty list of corrections changes nothing`);
+        for (const correction of list) checkCorrection(`${file}: ${target}`, correction as object, operations[kind]);
         if (Object.hasOwn(merged[kind], target)) throw new Error(`${file}: ${target} is corrected in another file too`);
-        (merged[kind] as Record<string, Grounds>)[target] = correction;
+        (merged[kind] as Record<string, unknown>)[target] = entry;
       }
     }
   }
@@ -103,7 +113,7 @@ export function applyCorrections(schema: RawSchema, corrections: Corrections): A
   const applied: AppliedCorrection[] = [];
   // New definitions first: corrections below may refer to them.
   for (const [name, { folder, schema: node, why, evidence }] of Object.entries(corrections.newDefinitions ?? {})) {
-    if (schema.definitions.has(name)) throw stale(name, 'the schema defines it now');
+    if (schema.definitions.has(name)) throw caughtUp(name, 'the schema defines it now');
     schema.definitions.set(name, { name, folder, kind: 'objects', node: structuredClone(node) });
     applied.push({ target: name, why, evidence });
   }
@@ -112,21 +122,23 @@ export function applyCorrections(schema: RawSchema, corrections: Corrections): A
     if (!method) throw stale(name, 'the schema has no such method');
     const params = (method.parameters ??= []);
     for (const param of correction.addParams ?? []) {
-      if (params.some((p) => p.name === param.name)) throw stale(`${name}(${param.name})`, 'the schema has this param now');
+      if (params.some((p) => p.name === param.name)) throw caughtUp(`${name}(${param.name})`, 'the schema has this param now');
       params.push(structuredClone(param));
     }
     for (const [paramName, patch] of Object.entries(correction.patchParams ?? {})) {
       const param = params.find((p) => p.name === paramName);
       if (!param) throw stale(`${name}(${paramName})`, 'the schema has no such param');
-      patchNode(param, patch);
+      patchNode(`${name}(${paramName})`, param, patch);
     }
     applied.push({ target: name, why: correction.why, evidence: correction.evidence });
   }
-  for (const [name, correction] of Object.entries(corrections.definitions ?? {})) {
+  for (const [name, entry] of Object.entries(corrections.definitions ?? {})) {
     const definition = schema.definitions.get(name);
     if (!definition) throw stale(name, 'the schema has no such definition');
-    correctDefinition(name, nodeAt(name, definition.node, correction.path), correction);
-    applied.push({ target: name, why: correction.why, evidence: correction.evidence });
+    for (const correction of [entry].flat()) {
+      correctDefinition(name, nodeAt(name, definition.node, correction.path), correction);
+      applied.push({ target: name, why: correction.why, evidence: correction.evidence });
+    }
   }
   return applied;
 }
@@ -135,23 +147,29 @@ function correctDefinition(name: string, node: SchemaNode, correction: Definitio
   if (correction.addProperties) {
     const properties = ownProperties(name, node);
     for (const [property, schema] of Object.entries(correction.addProperties)) {
-      if (Object.hasOwn(properties, property)) throw stale(`${name}.${property}`, 'the schema has this property now');
+      if (Object.hasOwn(properties, property)) throw caughtUp(`${name}.${property}`, 'the schema has this property now');
       properties[property] = structuredClone(schema);
     }
   }
   for (const property of correction.optional ?? []) {
     const target = ownProperties(name, node)[property];
     if (!target) throw stale(`${name}.${property}`, 'the schema has no such property');
-    if (target.required !== true) throw stale(`${name}.${property}`, 'the schema no longer requires it');
+    if (target.required !== true) throw caughtUp(`${name}.${property}`, 'the schema no longer requires it');
     delete target.required;
+  }
+  for (const property of correction.required ?? []) {
+    const target = ownProperties(name, node)[property];
+    if (!target) throw stale(`${name}.${property}`, 'the schema has no such property');
+    if (target.required === true) throw caughtUp(`${name}.${property}`, 'the schema requires it now');
+    target.required = true;
   }
   for (const value of correction.addEnumValues ?? []) {
     if (!node.enum) throw stale(name, 'the definition is not an enum');
-    if (node.enum.includes(value)) throw stale(`${name} ${JSON.stringify(value)}`, 'the schema has this value now');
+    if (node.enum.includes(value)) throw caughtUp(`${name} ${JSON.stringify(value)}`, 'the schema has this value now');
     if (node.enumNames) throw new Error(`correction ${name}: adding to an enum with enumNames needs a name too`);
     node.enum.push(value);
   }
-  if (correction.patch) patchNode(node, correction.patch);
+  if (correction.patch) patchNode(name, node, correction.patch);
 }
 
 function nodeAt(name: string, node: SchemaNode, path: string | undefined): SchemaNode {
@@ -173,13 +191,38 @@ function ownProperties(name: string, node: SchemaNode): Record<string, SchemaNod
   throw stale(name, 'the definition declares no properties of its own');
 }
 
-function patchNode(node: SchemaNode, patch: Partial<SchemaNode>): void {
-  for (const [key, value] of Object.entries(patch)) {
+/** Sets (or, for null, deletes) keywords; a patch the node already matches is stale. */
+function patchNode(target: string, node: SchemaNode, patch: SchemaPatch): void {
+  const changes = Object.entries(patch).filter(([key, value]) =>
+    value === null ? Object.hasOwn(node, key) : !isDeepStrictEqual(node[key], value),
+  );
+  if (changes.length === 0) throw caughtUp(target, 'the schema has the patched keywords now');
+  for (const [key, value] of changes) {
     if (value === null) delete node[key];
     else node[key] = structuredClone(value);
   }
 }
 
-function stale(target: string, reason: string): Error {
-  return new Error(`correction of ${target} no longer applies: ${reason}; remove or update it in schema/corrections/`);
+/** A correction that no longer fits the schema it is applied to (schema:update lists them all). */
+export class StaleCorrection extends Error {
+  constructor(
+    /** What it corrects, e.g. `wall.get(owner_id)` or `users_user_full.city`. */
+    readonly target: string,
+    readonly reason: string,
+    /** True when the schema now has what the correction adds (it can go); false when
+     * its target vanished or changed shape (it needs a look). */
+    readonly unnecessary: boolean,
+  ) {
+    super(`correction of ${target} no longer applies: ${reason}; remove or update it in schema/corrections/`);
+  }
+}
+
+/** Its target vanished or changed shape. */
+function stale(target: string, reason: string): StaleCorrection {
+  return new StaleCorrection(target, reason, false);
+}
+
+/** The schema caught up: it has what the correction adds. */
+function caughtUp(target: string, reason: string): StaleCorrection {
+  return new StaleCorrection(target, reason, true);
 }

@@ -39,6 +39,7 @@ ${listed}
 | \`types/<section>.ts\` | the schema's objects (${count('objects')}) and responses (${count('responses')}) as TypeScript types |
 | \`methods.ts\` | the method table: each method's token types, param encodings, pages, response variants |
 | \`errors.ts\` | \`ApiErrorCode\` and the description of each of the ${model.errors.length} errors |
+| \`events.ts\` | the community events of the Bots Long Poll and Callback APIs, a union discriminated on \`type\`, from \`callback/objects.json\` and the event corrections |
 | \`validation/\` | the JSON schemas of params and responses that \`src/validation/\` compiles on first use |
 | \`index.ts\` | every type, re-exported |
 

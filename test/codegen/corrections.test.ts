@@ -115,6 +115,53 @@ test('a new definition joins its folder, and a path reaches into a response payl
   );
 });
 
+// A definition corrected for two reasons on different evidence: each correction is
+// applied and listed with its own evidence.
+test('a list of corrections on one definition applies each, listing each with its own evidence', () => {
+  const { files, correctionsApplied } = generateSources(schema(), {
+    definitions: {
+      things_thing: [
+        { why: 'VK leaves kind out', evidence: ['real-responses/some-reply.json'], optional: ['kind'] },
+        { why: 'VK sends country', evidence, addProperties: { country: { type: 'string' } } },
+      ],
+    },
+  });
+  const types = files.get('types/things.ts')!;
+  assert.match(types, /kind\?: string;/);
+  assert.match(types, /country\?: string;/);
+  assert.deepEqual(
+    correctionsApplied.map(({ target, evidence: cited }) => [target, cited]),
+    [
+      ['things_thing', ['real-responses/some-reply.json']],
+      ['things_thing', evidence],
+    ],
+  );
+});
+
+// A oneOf whose node says "object" while a branch is a string: deleting the node's
+// type keeps the union in the types and in the validator alike.
+test("a patch that deletes a oneOf node's type gives the union in the types and the validator", () => {
+  const dir = writeMiniSchema({
+    things: {
+      objects: {
+        things_button: { type: 'object', oneOf: [{ type: 'object', properties: { title: { type: 'string' } } }, { type: 'string' }] },
+        things_card: { type: 'object', properties: { button: ref('things', 'things_button') } },
+      },
+      responses: { things_ok_response: okResponse },
+      methods: [{ name: 'things.ok', parameters: [], responses: { response: ref('things', 'things_ok_response', 'responses') } }],
+    },
+  });
+  const before = generateSources(dir, {}).files;
+  assert.match(before.get('types/things.ts')!, /export type ThingsButton = \{\s+title\?: string;\s+\};/);
+  const { files } = generateSources(dir, {
+    definitions: { things_button: { why: 'VK sends the button as a string too', evidence, patch: { type: null } } },
+  });
+  assert.match(files.get('types/things.ts')!, /export type ThingsButton =\s+\|?\s*\{\s+title\?: string;\s+\}\s+\| string;/);
+  const button = JSON.parse(/"things_button": '(.*)',?$/m.exec(files.get('validation/definitions.ts')!)![1]!) as object;
+  assert.ok(!('type' in button), 'the validator no longer requires an object');
+  assert.deepEqual((button as { anyOf: { type: string }[] }).anyOf.map((branch) => branch.type), ['object', 'string']);
+});
+
 test('a correction that no longer applies stops the generator, naming it', () => {
   const stale: [Corrections, RegExp][] = [
     [{ methods: { 'things.gone': { why: 'x', evidence, addParams: [] } } }, /things\.gone no longer applies: the schema has no such method/],
@@ -123,6 +170,8 @@ test('a correction that no longer applies stops the generator, naming it', () =>
     [{ definitions: { things_thing: { why: 'x', evidence, optional: ['name'] } } }, /things_thing\.name no longer applies: the schema has no such property/],
     [{ definitions: { things_fields: { why: 'x', evidence, addEnumValues: ['photo'] } } }, /things_fields "photo" no longer applies: the schema has this value now/],
     [{ definitions: { things_thing: { why: 'x', evidence, addEnumValues: ['a'] } } }, /things_thing no longer applies: the definition is not an enum/],
+    [{ definitions: { things_thing: { why: 'x', evidence, patch: { type: 'object', oneOf: null } } } }, /things_thing no longer applies: the schema has the patched keywords now/],
+    [{ methods: { 'things.delete': { why: 'x', evidence, patchParams: { id: { type: 'integer' } } } } }, /things\.delete\(id\) no longer applies: the schema has the patched keywords now/],
   ];
   for (const [correction, message] of stale) assert.throws(() => generateSources(schema(), correction), message);
   const dir = schema();
@@ -144,6 +193,9 @@ test('reading refuses a correction without a reason, without evidence, with an u
     [{ definitions: { a: { why: 'x', evidence, makeRequired: ['x'] } } }, /unknown operation makeRequired/],
     [{ methods: { 'a.b': { why: 'x', evidence, optional: ['x'] } } }, /unknown operation optional/],
     [{ definitions: { a: { why: 'x', evidence } } }, /changes nothing/],
+    [{ definitions: { a: [] } }, /a\.json: a: an empty list of corrections changes nothing/],
+    [{ definitions: { a: [{ why: 'x', evidence, optional: ['x'] }, { why: 'y', optional: ['y'] }] } }, /a\.json: a: "evidence" must list/],
+    [{ methods: { 'a.b': [{ why: 'x', evidence, addParams: [] }] } }, /a\.json: a\.b: a correction needs its "why"/],
   ];
   for (const [content, message] of cases) assert.throws(() => readCorrections(correctionsDir({ 'a.json': content })), message);
   const same = { definitions: { a: { why: 'x', evidence, optional: ['x'] } } };
@@ -153,17 +205,24 @@ test('reading refuses a correction without a reason, without evidence, with an u
 // A property or value added on the evidence of replies alone must show in one of them;
 // where a dev.vk.com page is cited too, the page may stand for some, but a cited reply
 // must still show at least one (or it is no evidence of this correction).
-test("the project's corrections cite evidence that exists: each real-responses file is there, and shows the property or value it adds", () => {
+test("the project's corrections cite evidence that exists: each real-responses file is there and shows the property or value it adds, each GitHub reply is pinned", () => {
   const sharedReplies = resolve(repoRoot, '../shared/real-responses');
   const available = new Set(readdirSync(sharedReplies));
   const all = readCorrections(resolve(repoRoot, 'schema/corrections'));
-  const entries = [...Object.entries(all.definitions ?? {}), ...Object.entries(all.methods ?? {})];
+  const entries = [
+    ...Object.entries(all.definitions ?? {}).flatMap(([target, entry]) => [entry].flat().map((correction) => [target, correction] as const)),
+    ...Object.entries(all.methods ?? {}),
+  ];
   assert.ok(entries.length > 0);
   for (const [target, correction] of entries) {
     const replies = correction.evidence.filter((item) => item.startsWith('real-responses/'));
     for (const reply of replies) {
       const file = reply.slice('real-responses/'.length);
       assert.ok(available.has(file), `${target}: ${reply} is not in ../shared/real-responses`);
+    }
+    // Another project's recorded reply is cited at the commit it was read at, so that it cannot change.
+    for (const url of correction.evidence.filter((item) => item.startsWith('https://github.com/'))) {
+      assert.match(url, /^https:\/\/github\.com\/[\w.-]+\/[\w.-]+\/blob\/[0-9a-f]{40}\/\S+$/, `${target}: ${url} is not pinned to a commit`);
     }
     const citesPage = correction.evidence.some((item) => item.startsWith('https://dev.vk.com/'));
     if (replies.length === 0 || !('addProperties' in correction || 'addEnumValues' in correction)) continue;

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { API, ParamEncodingError, ValidationError, type APIOptions, type ValidationProblem } from '../../src/index.js';
 import { TestClients } from '../support/clients.js';
 import { loadedAtImport } from '../support/import-graph.js';
-import { startFakeVk, type FakeVk } from '../fakes/vk-server.js';
+import { startFakeVk, type FakeVk } from '../../src/testing/fake-vk.js';
 
 const token = 'vk1.a.VALIDATION_TEST_TOKEN_abcdef';
 let server: FakeVk;

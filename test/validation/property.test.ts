@@ -19,7 +19,7 @@ import { paramsSchemas } from '../../generated/validation/params.js';
 import { encodeParams } from '../../src/pipeline/encode-params.js';
 import { API, ApiError, ParamEncodingError, ValidationError } from '../../src/index.js';
 import { SchemaChecks } from '../../src/validation/schema-checks.js';
-import { startFakeVk, type FakeVk } from '../fakes/vk-server.js';
+import { startFakeVk, type FakeVk } from '../../src/testing/fake-vk.js';
 
 const methods = Object.keys(methodInfo) as MethodName[];
 const checks = new SchemaChecks();

@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import ts from 'typescript';
 import { API, ResponseValidationError } from '../../src/index.js';
-import { startFakeVk, type FakeVk } from '../fakes/vk-server.js';
+import { startFakeVk, type FakeVk } from '../../src/testing/fake-vk.js';
 import { repoRoot } from '../support/paths.js';
 
 interface RealReply {

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, test } from 'node:test';
 import { API, ResponseValidationError, type APIOptions, type ValidationProblem } from '../../src/index.js';
 import { TestClients } from '../support/clients.js';
-import { startFakeVk, type FakeVk } from '../fakes/vk-server.js';
+import { startFakeVk, type FakeVk } from '../../src/testing/fake-vk.js';
 
 const token = 'vk1.a.RESPONSE_TEST_TOKEN_abcdef';
 let server: FakeVk;
@@ -187,4 +187,40 @@ test('an unknown validateResponses mode is refused when the session is made', ()
     () => client({ validateResponses: 'loud' as never }),
     /validateResponses must be 'off', 'warn' or 'throw', not "loud"/,
   );
+});
+
+// The schema corrections reach the response check, not only the types: what a
+// correction admits passes, what it does not admit is still reported at its path.
+const size = (type: string, width: number) => ({ type, width, height: width, url: `https://sun9-1.userapi.com/${type}.jpg` });
+
+/** The paths the response check reports for each reply `method` gets in turn. */
+async function reportedPaths(method: 'photos.getById' | 'prettyCards.get', params: object, replies: unknown[]): Promise<string[][]> {
+  const { api, reports } = reporting();
+  const paths: string[][] = [];
+  for (const reply of replies) {
+    server.reply(method, () => reply);
+    reports.length = 0;
+    await api.call(method, params as never);
+    paths.push(reports.flatMap(([, problems]) => problems.map((problem) => problem.path)));
+  }
+  return paths;
+}
+
+test("a photo's orig_photo and web_view_token are in the schema (a correction); a malformed orig_photo is not", async () => {
+  const photo = { id: 457239017, album_id: -7, owner_id: 1, date: 1_700_000_000, sizes: [size('s', 75)], text: '', has_tags: false };
+  const full = { ...photo, orig_photo: size('base', 1280), web_view_token: '5d3e0a1b2c3d4e5f60' };
+  assert.deepEqual(await reportedPaths('photos.getById', { photos: ['1_457239017'] }, [[full], [{ ...full, orig_photo: 'https://x' }]]), [
+    [],
+    ['response[0].orig_photo'],
+  ]);
+});
+
+test("a card's button passes as its key string and as a link button, the union a correction keeps; a number does not", async () => {
+  const card = { inner_type: 'prettyCards_prettyCard', card_id: '7041891', link_url: 'tel:+79001234567', photo: '-1_457239118', title: 'Card' };
+  const reply = (button: unknown) => ({ count: 1, items: [{ ...card, button }] });
+  assert.deepEqual(await reportedPaths('prettyCards.get', { owner_id: -1 }, [reply('call'), reply({ title: 'Open' }), reply(5)]), [
+    [],
+    [],
+    ['response.items[0].button'],
+  ]);
 });
