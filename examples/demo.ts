@@ -8,7 +8,7 @@ import {
   type UsersUserFull,
   type WallGetExtendedResponse,
 } from '../src/index.js';
-import { startFakeVk, type FakeVk } from '../test/fakes/vk-server.js';
+import { startFakeVk, type FakeVk } from '../src/testing/index.js';
 
 const durov = {
   id: 1,

@@ -1,6 +1,8 @@
 // The package entry: the session classes, their errors and the types users name.
 
-export { API, type APIOptions } from './sessions/api.js';
+export { API, type APIOptions, type TokenPoolOptions } from './sessions/api.js';
+export type { RateLimitAcquireOptions, RateLimitGrant, RateLimitStore } from './pipeline/rate-limit-store.js';
+export type { TokenRejection } from './pipeline/token-pool.js';
 export { UserAPI, type UserAPIOptions } from './sessions/user-api.js';
 export { DirectUserAPI, type DirectUserAPIOptions } from './sessions/direct-user-api.js';
 export { CommunityAPI, type CommunityAPIOptions, type CommunityParams, type CommunityTokens } from './sessions/community-api.js';
@@ -23,3 +25,25 @@ export type { MethodParams, MethodResponse, SelectResponse } from './core/method
 export type { MethodName, PaginatedMethod } from '../generated/methods.js';
 export { ApiErrorCode } from '../generated/errors.js';
 export type * from '../generated/index.js';
+export { VKID, type AuthorizationRequest, type AuthorizationUrlOptions, type ExchangeCodeParams, type VKIDOptions, type VKIDPrompt, type VKIDRefreshParams } from './vkid/vkid.js';
+export { VKIDUserAPI, type VKIDUserAPIOptions } from './vkid/vkid-user-api.js';
+export { loginWithLoopback, type LoopbackLoginOptions } from './vkid/loopback.js';
+export type { VKIDSessionTokens, VKIDTokens } from './vkid/tokens.js';
+export type { VKIDRequestOptions, VKIDUser } from './vkid/id-endpoints.js';
+export type { VKIDScope, VKIDScopeName } from './vkid/scope.js';
+export { UploadError, type UploadStep } from './uploads/upload-error.js';
+export { toAttachment, type Attachable, type AttachmentType } from './uploads/attachment.js';
+export type { Uploads } from './uploads/uploads.js';
+export type { UploadKind } from './uploads/kinds.js';
+export type { UploadBytes, UploadOptions, UploadParams, UploadProgress, UploadResult, UploadSaveMethod, UploadSource, UploadTimeouts } from './uploads/upload-types.js';
+export { BotsLongPoll, type BotsLongPollOptions } from './events/bots-long-poll.js';
+export { createCallbackHandler, nodeCallbackListener, type CallbackHandlerOptions, type CallbackWithApi, type CallbackWithConfirmation } from './events/callback-handler.js';
+export { EventRouter, GroupEventRouter, type EventHandler } from './events/event-router.js';
+export type { EventOf, StartOptions } from './events/event-stream.js';
+export { isKnownGroupEvent } from './events/group-events.js';
+export type { LongPollTimingOptions } from './events/long-poll.js';
+export type { AnySession } from './events/session.js';
+export { LongPollError, UserLongPoll, type UserLongPollOptions } from './events/user-long-poll.js';
+export { decodeUserEvent } from './events/user-events.js';
+export type * from './events/user-events.js';
+export type * from '../generated/events.js';

@@ -2,8 +2,8 @@
 // client being measured then has its event loop to itself. Prints its base URL on
 // the first line of stdout, serves until stdin closes. $FAKE_VK_RATE_LIMIT sets a
 // per-token limit (error 6 past it); GET /bench/stats tells what it accepted.
-import { PerTokenRateLimit } from '../../test/fakes/faults.js';
-import { json, startFakeVk } from '../../test/fakes/vk-server.js';
+import { PerTokenRateLimit } from '../../src/testing/faults.js';
+import { json, startFakeVk } from '../../src/testing/fake-vk.js';
 
 const perSecond = Number(process.env['FAKE_VK_RATE_LIMIT'] ?? '0');
 const server = await startFakeVk();

@@ -218,7 +218,7 @@ export class AccountSection<X extends object = {}> {
    * Calls `account.ban`.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/account.ban
+   * Docs: https://dev.vk.com/method/account.ban
    */
   ban(params?: AccountBanParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('account.ban', params, options);
@@ -228,7 +228,7 @@ export class AccountSection<X extends object = {}> {
    * Changes a user password after access is successfully restored with the [vk.com/dev/auth.restore|auth.restore] method.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/account.changePassword
+   * Docs: https://dev.vk.com/method/account.changePassword
    */
   changePassword(
     params: AccountChangePasswordParams & X,
@@ -241,7 +241,7 @@ export class AccountSection<X extends object = {}> {
    * Returns a list of active ads (offers) which executed by the user will bring him/her respective number of votes to his balance in the application.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/account.getActiveOffers
+   * Docs: https://dev.vk.com/method/account.getActiveOffers
    */
   getActiveOffers(
     params?: AccountGetActiveOffersParams & X,
@@ -254,7 +254,7 @@ export class AccountSection<X extends object = {}> {
    * Gets settings of the user in this application.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/account.getAppPermissions
+   * Docs: https://dev.vk.com/method/account.getAppPermissions
    */
   getAppPermissions(
     params?: AccountGetAppPermissionsParams & X,
@@ -267,7 +267,7 @@ export class AccountSection<X extends object = {}> {
    * Returns a user's blacklist.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/account.getBanned
+   * Docs: https://dev.vk.com/method/account.getBanned
    */
   getBanned(params?: AccountGetBannedParams & X, options?: CallOptions): Promise<AccountGetBannedResponse> {
     return this.#caller.callMethod('account.getBanned', params, options);
@@ -277,7 +277,7 @@ export class AccountSection<X extends object = {}> {
    * Returns non-null values of user counters.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/account.getCounters
+   * Docs: https://dev.vk.com/method/account.getCounters
    */
   getCounters(params?: AccountGetCountersParams & X, options?: CallOptions): Promise<AccountGetCountersResponse> {
     return this.#caller.callMethod('account.getCounters', params, options);
@@ -287,7 +287,7 @@ export class AccountSection<X extends object = {}> {
    * Returns current account info.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/account.getInfo
+   * Docs: https://dev.vk.com/method/account.getInfo
    */
   getInfo(params?: AccountGetInfoParams & X, options?: CallOptions): Promise<AccountGetInfoResponse> {
     return this.#caller.callMethod('account.getInfo', params, options);
@@ -297,7 +297,7 @@ export class AccountSection<X extends object = {}> {
    * Returns the current account info.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/account.getProfileInfo
+   * Docs: https://dev.vk.com/method/account.getProfileInfo
    */
   getProfileInfo(
     params?: [keyof X] extends [never] ? AccountGetProfileInfoParams : X,
@@ -310,7 +310,7 @@ export class AccountSection<X extends object = {}> {
    * Gets settings of push notifications.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/account.getPushSettings
+   * Docs: https://dev.vk.com/method/account.getPushSettings
    */
   getPushSettings(
     params?: AccountGetPushSettingsParams & X,
@@ -323,7 +323,7 @@ export class AccountSection<X extends object = {}> {
    * Subscribes an iOS/Android/Windows Phone-based device to receive push notifications
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/account.registerDevice
+   * Docs: https://dev.vk.com/method/account.registerDevice
    */
   registerDevice(params: AccountRegisterDeviceParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('account.registerDevice', params, options);
@@ -334,7 +334,7 @@ export class AccountSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 1260 InvalidAddress.
-   * @see https://dev.vk.com/method/account.saveProfileInfo
+   * Docs: https://dev.vk.com/method/account.saveProfileInfo
    */
   saveProfileInfo(
     params?: AccountSaveProfileInfoParams & X,
@@ -347,7 +347,7 @@ export class AccountSection<X extends object = {}> {
    * Allows to edit the current account info.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/account.setInfo
+   * Docs: https://dev.vk.com/method/account.setInfo
    */
   setInfo(params?: AccountSetInfoParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('account.setInfo', params, options);
@@ -357,7 +357,7 @@ export class AccountSection<X extends object = {}> {
    * Marks a current user as offline.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/account.setOffline
+   * Docs: https://dev.vk.com/method/account.setOffline
    */
   setOffline(
     params?: [keyof X] extends [never] ? AccountSetOfflineParams : X,
@@ -370,7 +370,7 @@ export class AccountSection<X extends object = {}> {
    * Marks the current user as online for 15 minutes.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/account.setOnline
+   * Docs: https://dev.vk.com/method/account.setOnline
    */
   setOnline(params?: AccountSetOnlineParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('account.setOnline', params, options);
@@ -380,7 +380,7 @@ export class AccountSection<X extends object = {}> {
    * Change push settings.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/account.setPushSettings
+   * Docs: https://dev.vk.com/method/account.setPushSettings
    */
   setPushSettings(params: AccountSetPushSettingsParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('account.setPushSettings', params, options);
@@ -390,7 +390,7 @@ export class AccountSection<X extends object = {}> {
    * Mutes push notifications for the set period of time.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/account.setSilenceMode
+   * Docs: https://dev.vk.com/method/account.setSilenceMode
    */
   setSilenceMode(params?: AccountSetSilenceModeParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('account.setSilenceMode', params, options);
@@ -400,7 +400,7 @@ export class AccountSection<X extends object = {}> {
    * Calls `account.unban`.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/account.unban
+   * Docs: https://dev.vk.com/method/account.unban
    */
   unban(params?: AccountUnbanParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('account.unban', params, options);
@@ -410,7 +410,7 @@ export class AccountSection<X extends object = {}> {
    * Unsubscribes a device from push notifications.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/account.unregisterDevice
+   * Docs: https://dev.vk.com/method/account.unregisterDevice
    */
   unregisterDevice(params?: AccountUnregisterDeviceParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('account.unregisterDevice', params, options);

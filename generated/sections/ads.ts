@@ -613,7 +613,7 @@ export class AdsSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 601 WeightedFlood.
-   * @see https://dev.vk.com/method/ads.addOfficeUsers
+   * Docs: https://dev.vk.com/method/ads.addOfficeUsers
    */
   addOfficeUsers(params: AdsAddOfficeUsersParams & X, options?: CallOptions): Promise<AdsAddOfficeUsersResponse> {
     return this.#caller.callMethod('ads.addOfficeUsers', params, options);
@@ -623,7 +623,7 @@ export class AdsSection<X extends object = {}> {
    * Allows to check the ad link.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/ads.checkLink
+   * Docs: https://dev.vk.com/method/ads.checkLink
    */
   checkLink(params: AdsCheckLinkParams & X, options?: CallOptions): Promise<AdsCheckLinkResponse> {
     return this.#caller.callMethod('ads.checkLink', params, options);
@@ -634,7 +634,7 @@ export class AdsSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 602 AdsPartialSuccess, 601 WeightedFlood.
-   * @see https://dev.vk.com/method/ads.createAds
+   * Docs: https://dev.vk.com/method/ads.createAds
    */
   createAds(params: AdsCreateAdsParams & X, options?: CallOptions): Promise<AdsCreateAdsResponse> {
     return this.#caller.callMethod('ads.createAds', params, options);
@@ -645,7 +645,7 @@ export class AdsSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 602 AdsPartialSuccess, 601 WeightedFlood.
-   * @see https://dev.vk.com/method/ads.createCampaigns
+   * Docs: https://dev.vk.com/method/ads.createCampaigns
    */
   createCampaigns(params: AdsCreateCampaignsParams & X, options?: CallOptions): Promise<AdsCreateCampaignsResponse> {
     return this.#caller.callMethod('ads.createCampaigns', params, options);
@@ -656,7 +656,7 @@ export class AdsSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 602 AdsPartialSuccess, 601 WeightedFlood.
-   * @see https://dev.vk.com/method/ads.createClients
+   * Docs: https://dev.vk.com/method/ads.createClients
    */
   createClients(params: AdsCreateClientsParams & X, options?: CallOptions): Promise<AdsCreateClientsResponse> {
     return this.#caller.callMethod('ads.createClients', params, options);
@@ -667,7 +667,7 @@ export class AdsSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 601 WeightedFlood, 630 AdsLookalikeRequestAlreadyInProgress, 631 AdsLookalikeRequestMaxCountPerDayReached, 633 AdsLookalikeRequestAudienceTooLarge, 632 AdsLookalikeRequestAudienceTooSmall.
-   * @see https://dev.vk.com/method/ads.createLookalikeRequest
+   * Docs: https://dev.vk.com/method/ads.createLookalikeRequest
    */
   createLookalikeRequest(
     params: AdsCreateLookalikeRequestParams & X,
@@ -681,7 +681,7 @@ export class AdsSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 601 WeightedFlood.
-   * @see https://dev.vk.com/method/ads.createTargetGroup
+   * Docs: https://dev.vk.com/method/ads.createTargetGroup
    */
   createTargetGroup(
     params: AdsCreateTargetGroupParams & X,
@@ -695,7 +695,7 @@ export class AdsSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 601 WeightedFlood.
-   * @see https://dev.vk.com/method/ads.createTargetPixel
+   * Docs: https://dev.vk.com/method/ads.createTargetPixel
    */
   createTargetPixel(
     params: AdsCreateTargetPixelParams & X,
@@ -709,7 +709,7 @@ export class AdsSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 629 AdsObjectDeleted, 602 AdsPartialSuccess, 601 WeightedFlood.
-   * @see https://dev.vk.com/method/ads.deleteAds
+   * Docs: https://dev.vk.com/method/ads.deleteAds
    */
   deleteAds(params: AdsDeleteAdsParams & X, options?: CallOptions): Promise<AdsDeleteAdsResponse> {
     return this.#caller.callMethod('ads.deleteAds', params, options);
@@ -720,7 +720,7 @@ export class AdsSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 629 AdsObjectDeleted, 602 AdsPartialSuccess, 601 WeightedFlood.
-   * @see https://dev.vk.com/method/ads.deleteCampaigns
+   * Docs: https://dev.vk.com/method/ads.deleteCampaigns
    */
   deleteCampaigns(params: AdsDeleteCampaignsParams & X, options?: CallOptions): Promise<AdsDeleteCampaignsResponse> {
     return this.#caller.callMethod('ads.deleteCampaigns', params, options);
@@ -731,7 +731,7 @@ export class AdsSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 629 AdsObjectDeleted, 602 AdsPartialSuccess, 601 WeightedFlood.
-   * @see https://dev.vk.com/method/ads.deleteClients
+   * Docs: https://dev.vk.com/method/ads.deleteClients
    */
   deleteClients(params: AdsDeleteClientsParams & X, options?: CallOptions): Promise<AdsDeleteClientsResponse> {
     return this.#caller.callMethod('ads.deleteClients', params, options);
@@ -742,7 +742,7 @@ export class AdsSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 601 WeightedFlood.
-   * @see https://dev.vk.com/method/ads.deleteTargetGroup
+   * Docs: https://dev.vk.com/method/ads.deleteTargetGroup
    */
   deleteTargetGroup(params: AdsDeleteTargetGroupParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('ads.deleteTargetGroup', params, options);
@@ -753,7 +753,7 @@ export class AdsSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 601 WeightedFlood.
-   * @see https://dev.vk.com/method/ads.deleteTargetPixel
+   * Docs: https://dev.vk.com/method/ads.deleteTargetPixel
    */
   deleteTargetPixel(params: AdsDeleteTargetPixelParams & X, options?: CallOptions): Promise<BaseUndefinedResponse> {
     return this.#caller.callMethod('ads.deleteTargetPixel', params, options);
@@ -763,7 +763,7 @@ export class AdsSection<X extends object = {}> {
    * Returns a list of advertising accounts.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/ads.getAccounts
+   * Docs: https://dev.vk.com/method/ads.getAccounts
    */
   getAccounts(
     params?: [keyof X] extends [never] ? AdsGetAccountsParams : X,
@@ -777,7 +777,7 @@ export class AdsSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 601 WeightedFlood.
-   * @see https://dev.vk.com/method/ads.getAds
+   * Docs: https://dev.vk.com/method/ads.getAds
    */
   getAds(params: AdsGetAdsParams & X, options?: CallOptions): Promise<AdsGetAdsResponse> {
     return this.#caller.callMethod('ads.getAds', params, options);
@@ -788,7 +788,7 @@ export class AdsSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 601 WeightedFlood.
-   * @see https://dev.vk.com/method/ads.getAdsLayout
+   * Docs: https://dev.vk.com/method/ads.getAdsLayout
    */
   getAdsLayout(params: AdsGetAdsLayoutParams & X, options?: CallOptions): Promise<AdsGetAdsLayoutResponse> {
     return this.#caller.callMethod('ads.getAdsLayout', params, options);
@@ -799,7 +799,7 @@ export class AdsSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 601 WeightedFlood.
-   * @see https://dev.vk.com/method/ads.getAdsTargeting
+   * Docs: https://dev.vk.com/method/ads.getAdsTargeting
    */
   getAdsTargeting(params: AdsGetAdsTargetingParams & X, options?: CallOptions): Promise<AdsGetAdsTargetingResponse> {
     return this.#caller.callMethod('ads.getAdsTargeting', params, options);
@@ -810,7 +810,7 @@ export class AdsSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 601 WeightedFlood.
-   * @see https://dev.vk.com/method/ads.getBudget
+   * Docs: https://dev.vk.com/method/ads.getBudget
    */
   getBudget(params: AdsGetBudgetParams & X, options?: CallOptions): Promise<AdsGetBudgetResponse> {
     return this.#caller.callMethod('ads.getBudget', params, options);
@@ -821,7 +821,7 @@ export class AdsSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 601 WeightedFlood.
-   * @see https://dev.vk.com/method/ads.getCampaigns
+   * Docs: https://dev.vk.com/method/ads.getCampaigns
    */
   getCampaigns(params: AdsGetCampaignsParams & X, options?: CallOptions): Promise<AdsGetCampaignsResponse> {
     return this.#caller.callMethod('ads.getCampaigns', params, options);
@@ -831,7 +831,7 @@ export class AdsSection<X extends object = {}> {
    * Returns a list of possible ad categories.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/ads.getCategories
+   * Docs: https://dev.vk.com/method/ads.getCategories
    */
   getCategories(params?: AdsGetCategoriesParams & X, options?: CallOptions): Promise<AdsGetCategoriesResponse> {
     return this.#caller.callMethod('ads.getCategories', params, options);
@@ -842,7 +842,7 @@ export class AdsSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 601 WeightedFlood.
-   * @see https://dev.vk.com/method/ads.getClients
+   * Docs: https://dev.vk.com/method/ads.getClients
    */
   getClients(params: AdsGetClientsParams & X, options?: CallOptions): Promise<AdsGetClientsResponse> {
     return this.#caller.callMethod('ads.getClients', params, options);
@@ -853,7 +853,7 @@ export class AdsSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 601 WeightedFlood.
-   * @see https://dev.vk.com/method/ads.getDemographics
+   * Docs: https://dev.vk.com/method/ads.getDemographics
    */
   getDemographics(params: AdsGetDemographicsParams & X, options?: CallOptions): Promise<AdsGetDemographicsResponse> {
     return this.#caller.callMethod('ads.getDemographics', params, options);
@@ -863,7 +863,7 @@ export class AdsSection<X extends object = {}> {
    * Returns information about current state of a counter - number of remaining runs of methods and time to the next counter nulling in seconds.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/ads.getFloodStats
+   * Docs: https://dev.vk.com/method/ads.getFloodStats
    */
   getFloodStats(params: AdsGetFloodStatsParams & X, options?: CallOptions): Promise<AdsGetFloodStatsResponse> {
     return this.#caller.callMethod('ads.getFloodStats', params, options);
@@ -874,7 +874,7 @@ export class AdsSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 601 WeightedFlood.
-   * @see https://dev.vk.com/method/ads.getLookalikeRequests
+   * Docs: https://dev.vk.com/method/ads.getLookalikeRequests
    */
   getLookalikeRequests(
     params: AdsGetLookalikeRequestsParams & X,
@@ -888,7 +888,7 @@ export class AdsSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 601 WeightedFlood, 104 NotFound.
-   * @see https://dev.vk.com/method/ads.getMusicians
+   * Docs: https://dev.vk.com/method/ads.getMusicians
    */
   getMusicians(params: AdsGetMusiciansParams & X, options?: CallOptions): Promise<AdsGetMusiciansResponse> {
     return this.#caller.callMethod('ads.getMusicians', params, options);
@@ -899,7 +899,7 @@ export class AdsSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 601 WeightedFlood.
-   * @see https://dev.vk.com/method/ads.getMusiciansByIds
+   * Docs: https://dev.vk.com/method/ads.getMusiciansByIds
    */
   getMusiciansByIds(params: AdsGetMusiciansByIdsParams & X, options?: CallOptions): Promise<AdsGetMusiciansResponse> {
     return this.#caller.callMethod('ads.getMusiciansByIds', params, options);
@@ -910,7 +910,7 @@ export class AdsSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 601 WeightedFlood.
-   * @see https://dev.vk.com/method/ads.getOfficeUsers
+   * Docs: https://dev.vk.com/method/ads.getOfficeUsers
    */
   getOfficeUsers(params: AdsGetOfficeUsersParams & X, options?: CallOptions): Promise<AdsGetOfficeUsersResponse> {
     return this.#caller.callMethod('ads.getOfficeUsers', params, options);
@@ -921,7 +921,7 @@ export class AdsSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 601 WeightedFlood.
-   * @see https://dev.vk.com/method/ads.getPostsReach
+   * Docs: https://dev.vk.com/method/ads.getPostsReach
    */
   getPostsReach(params: AdsGetPostsReachParams & X, options?: CallOptions): Promise<AdsGetPostsReachResponse> {
     return this.#caller.callMethod('ads.getPostsReach', params, options);
@@ -932,7 +932,7 @@ export class AdsSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 601 WeightedFlood.
-   * @see https://dev.vk.com/method/ads.getRejectionReason
+   * Docs: https://dev.vk.com/method/ads.getRejectionReason
    */
   getRejectionReason(
     params: AdsGetRejectionReasonParams & X,
@@ -946,7 +946,7 @@ export class AdsSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 601 WeightedFlood.
-   * @see https://dev.vk.com/method/ads.getStatistics
+   * Docs: https://dev.vk.com/method/ads.getStatistics
    */
   getStatistics(params: AdsGetStatisticsParams & X, options?: CallOptions): Promise<AdsGetStatisticsResponse> {
     return this.#caller.callMethod('ads.getStatistics', params, options);
@@ -957,7 +957,7 @@ export class AdsSection<X extends object = {}> {
    *
    * With `section`: 'regions': the Regions response.
    * Token types: user.
-   * @see https://dev.vk.com/method/ads.getSuggestions
+   * Docs: https://dev.vk.com/method/ads.getSuggestions
    */
   getSuggestions(
     params: AdsGetSuggestionsRegionsParams & X,
@@ -968,7 +968,7 @@ export class AdsSection<X extends object = {}> {
    *
    * With `section`: 'cities': the Cities response.
    * Token types: user.
-   * @see https://dev.vk.com/method/ads.getSuggestions
+   * Docs: https://dev.vk.com/method/ads.getSuggestions
    */
   getSuggestions(
     params: AdsGetSuggestionsCitiesParams & X,
@@ -979,7 +979,7 @@ export class AdsSection<X extends object = {}> {
    *
    * With `section`: 'schools': the Schools response.
    * Token types: user.
-   * @see https://dev.vk.com/method/ads.getSuggestions
+   * Docs: https://dev.vk.com/method/ads.getSuggestions
    */
   getSuggestions(
     params: AdsGetSuggestionsSchoolsParams & X,
@@ -990,7 +990,7 @@ export class AdsSection<X extends object = {}> {
    *
    * Without the params that select a variant: the plain response.
    * Token types: user.
-   * @see https://dev.vk.com/method/ads.getSuggestions
+   * Docs: https://dev.vk.com/method/ads.getSuggestions
    */
   getSuggestions(params: AdsGetSuggestionsPlainParams & X, options?: CallOptions): Promise<AdsGetSuggestionsResponse>;
   /**
@@ -998,7 +998,7 @@ export class AdsSection<X extends object = {}> {
    *
    * When the selecting params are not known at compile time: any of the responses.
    * Token types: user.
-   * @see https://dev.vk.com/method/ads.getSuggestions
+   * Docs: https://dev.vk.com/method/ads.getSuggestions
    */
   getSuggestions(
     params: AdsGetSuggestionsParams & X,
@@ -1018,7 +1018,7 @@ export class AdsSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 601 WeightedFlood.
-   * @see https://dev.vk.com/method/ads.getTargetGroups
+   * Docs: https://dev.vk.com/method/ads.getTargetGroups
    */
   getTargetGroups(params: AdsGetTargetGroupsParams & X, options?: CallOptions): Promise<AdsGetTargetGroupsResponse> {
     return this.#caller.callMethod('ads.getTargetGroups', params, options);
@@ -1029,7 +1029,7 @@ export class AdsSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 601 WeightedFlood.
-   * @see https://dev.vk.com/method/ads.getTargetPixels
+   * Docs: https://dev.vk.com/method/ads.getTargetPixels
    */
   getTargetPixels(params: AdsGetTargetPixelsParams & X, options?: CallOptions): Promise<AdsGetTargetPixelsResponse> {
     return this.#caller.callMethod('ads.getTargetPixels', params, options);
@@ -1040,7 +1040,7 @@ export class AdsSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 601 WeightedFlood.
-   * @see https://dev.vk.com/method/ads.getTargetingStats
+   * Docs: https://dev.vk.com/method/ads.getTargetingStats
    */
   getTargetingStats(
     params: AdsGetTargetingStatsParams & X,
@@ -1053,7 +1053,7 @@ export class AdsSection<X extends object = {}> {
    * Returns URL to upload an ad photo to.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/ads.getUploadURL
+   * Docs: https://dev.vk.com/method/ads.getUploadURL
    */
   getUploadURL(params: AdsGetUploadURLParams & X, options?: CallOptions): Promise<AdsGetUploadURLResponse> {
     return this.#caller.callMethod('ads.getUploadURL', params, options);
@@ -1063,7 +1063,7 @@ export class AdsSection<X extends object = {}> {
    * Returns URL to upload an ad video to.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/ads.getVideoUploadURL
+   * Docs: https://dev.vk.com/method/ads.getVideoUploadURL
    */
   getVideoUploadURL(
     params?: [keyof X] extends [never] ? AdsGetVideoUploadURLParams : X,
@@ -1077,7 +1077,7 @@ export class AdsSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 601 WeightedFlood.
-   * @see https://dev.vk.com/method/ads.importTargetContacts
+   * Docs: https://dev.vk.com/method/ads.importTargetContacts
    */
   importTargetContacts(
     params: AdsImportTargetContactsParams & X,
@@ -1091,7 +1091,7 @@ export class AdsSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 601 WeightedFlood.
-   * @see https://dev.vk.com/method/ads.removeOfficeUsers
+   * Docs: https://dev.vk.com/method/ads.removeOfficeUsers
    */
   removeOfficeUsers(
     params: AdsRemoveOfficeUsersParams & X,
@@ -1105,7 +1105,7 @@ export class AdsSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 601 WeightedFlood.
-   * @see https://dev.vk.com/method/ads.removeTargetContacts
+   * Docs: https://dev.vk.com/method/ads.removeTargetContacts
    */
   removeTargetContacts(
     params: AdsRemoveTargetContactsParams & X,
@@ -1119,7 +1119,7 @@ export class AdsSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 601 WeightedFlood, 634 AdsLookalikeRequestExportAlreadyInProgress, 635 AdsLookalikeRequestExportMaxCountPerDayReached, 636 AdsLookalikeRequestExportRetargetingGroupLimit.
-   * @see https://dev.vk.com/method/ads.saveLookalikeRequestResult
+   * Docs: https://dev.vk.com/method/ads.saveLookalikeRequestResult
    */
   saveLookalikeRequestResult(
     params: AdsSaveLookalikeRequestResultParams & X,
@@ -1133,7 +1133,7 @@ export class AdsSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 601 WeightedFlood.
-   * @see https://dev.vk.com/method/ads.shareTargetGroup
+   * Docs: https://dev.vk.com/method/ads.shareTargetGroup
    */
   shareTargetGroup(params: AdsShareTargetGroupParams & X, options?: CallOptions): Promise<AdsShareTargetGroupResponse> {
     return this.#caller.callMethod('ads.shareTargetGroup', params, options);
@@ -1144,7 +1144,7 @@ export class AdsSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 601 WeightedFlood.
-   * @see https://dev.vk.com/method/ads.updateAds
+   * Docs: https://dev.vk.com/method/ads.updateAds
    */
   updateAds(params: AdsUpdateAdsParams & X, options?: CallOptions): Promise<AdsUpdateAdsResponse> {
     return this.#caller.callMethod('ads.updateAds', params, options);
@@ -1155,7 +1155,7 @@ export class AdsSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 602 AdsPartialSuccess, 601 WeightedFlood.
-   * @see https://dev.vk.com/method/ads.updateCampaigns
+   * Docs: https://dev.vk.com/method/ads.updateCampaigns
    */
   updateCampaigns(params: AdsUpdateCampaignsParams & X, options?: CallOptions): Promise<AdsUpdateCampaignsResponse> {
     return this.#caller.callMethod('ads.updateCampaigns', params, options);
@@ -1166,7 +1166,7 @@ export class AdsSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 601 WeightedFlood.
-   * @see https://dev.vk.com/method/ads.updateClients
+   * Docs: https://dev.vk.com/method/ads.updateClients
    */
   updateClients(params: AdsUpdateClientsParams & X, options?: CallOptions): Promise<AdsUpdateClientsResponse> {
     return this.#caller.callMethod('ads.updateClients', params, options);
@@ -1177,7 +1177,7 @@ export class AdsSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 601 WeightedFlood.
-   * @see https://dev.vk.com/method/ads.updateOfficeUsers
+   * Docs: https://dev.vk.com/method/ads.updateOfficeUsers
    */
   updateOfficeUsers(
     params: AdsUpdateOfficeUsersParams & X,
@@ -1191,7 +1191,7 @@ export class AdsSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 601 WeightedFlood.
-   * @see https://dev.vk.com/method/ads.updateTargetGroup
+   * Docs: https://dev.vk.com/method/ads.updateTargetGroup
    */
   updateTargetGroup(params: AdsUpdateTargetGroupParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('ads.updateTargetGroup', params, options);
@@ -1202,7 +1202,7 @@ export class AdsSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 601 WeightedFlood.
-   * @see https://dev.vk.com/method/ads.updateTargetPixel
+   * Docs: https://dev.vk.com/method/ads.updateTargetPixel
    */
   updateTargetPixel(params: AdsUpdateTargetPixelParams & X, options?: CallOptions): Promise<BaseUndefinedResponse> {
     return this.#caller.callMethod('ads.updateTargetPixel', params, options);

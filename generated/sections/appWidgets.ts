@@ -84,7 +84,7 @@ export class AppWidgetsSection<X extends object = {}> {
    * Returns a URL for uploading a photo to the community collection for community app widgets
    *
    * Token types: service.
-   * @see https://dev.vk.com/method/appWidgets.getAppImageUploadServer
+   * Docs: https://dev.vk.com/method/appWidgets.getAppImageUploadServer
    */
   getAppImageUploadServer(
     params: AppWidgetsGetAppImageUploadServerParams & X,
@@ -97,7 +97,7 @@ export class AppWidgetsSection<X extends object = {}> {
    * Returns an app collection of images for community app widgets
    *
    * Token types: group, service, user.
-   * @see https://dev.vk.com/method/appWidgets.getAppImages
+   * Docs: https://dev.vk.com/method/appWidgets.getAppImages
    */
   getAppImages(
     params?: AppWidgetsGetAppImagesParams & X,
@@ -110,7 +110,7 @@ export class AppWidgetsSection<X extends object = {}> {
    * Returns a URL for uploading a photo to the community collection for community app widgets
    *
    * Token types: group.
-   * @see https://dev.vk.com/method/appWidgets.getGroupImageUploadServer
+   * Docs: https://dev.vk.com/method/appWidgets.getGroupImageUploadServer
    */
   getGroupImageUploadServer(
     params: AppWidgetsGetGroupImageUploadServerParams & X,
@@ -123,7 +123,7 @@ export class AppWidgetsSection<X extends object = {}> {
    * Returns a community collection of images for community app widgets
    *
    * Token types: group.
-   * @see https://dev.vk.com/method/appWidgets.getGroupImages
+   * Docs: https://dev.vk.com/method/appWidgets.getGroupImages
    */
   getGroupImages(
     params?: AppWidgetsGetGroupImagesParams & X,
@@ -136,7 +136,7 @@ export class AppWidgetsSection<X extends object = {}> {
    * Returns an image for community app widgets by its ID
    *
    * Token types: group, service, user.
-   * @see https://dev.vk.com/method/appWidgets.getImagesById
+   * Docs: https://dev.vk.com/method/appWidgets.getImagesById
    */
   getImagesById(
     params: AppWidgetsGetImagesByIdParams & X,
@@ -150,7 +150,7 @@ export class AppWidgetsSection<X extends object = {}> {
    *
    * Token types: service.
    * Errors: 129 ParamPhoto.
-   * @see https://dev.vk.com/method/appWidgets.saveAppImage
+   * Docs: https://dev.vk.com/method/appWidgets.saveAppImage
    */
   saveAppImage(
     params: AppWidgetsSaveAppImageParams & X,
@@ -164,7 +164,7 @@ export class AppWidgetsSection<X extends object = {}> {
    *
    * Token types: group.
    * Errors: 129 ParamPhoto.
-   * @see https://dev.vk.com/method/appWidgets.saveGroupImage
+   * Docs: https://dev.vk.com/method/appWidgets.saveGroupImage
    */
   saveGroupImage(
     params: AppWidgetsSaveGroupImageParams & X,
@@ -178,7 +178,7 @@ export class AppWidgetsSection<X extends object = {}> {
    *
    * Token types: group.
    * Errors: 12 Compile, 19 Blocked, 210 WallAccessPost, 212 WallAccessReplies, 125 ParamGroupId.
-   * @see https://dev.vk.com/method/appWidgets.update
+   * Docs: https://dev.vk.com/method/appWidgets.update
    */
   update(params: AppWidgetsUpdateParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('appWidgets.update', params, options);

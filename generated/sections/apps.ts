@@ -225,7 +225,7 @@ export class AppsSection<X extends object = {}> {
    *
    * Token types: service.
    * Errors: 11003 AppsEmptyFilterParams, 11004 AppsEmptySnippetData, 11005 AppsTooManySnippets, 11006 AppsNotFoundSnippet.
-   * @see https://dev.vk.com/method/apps.addSnippet
+   * Docs: https://dev.vk.com/method/apps.addSnippet
    */
   addSnippet(params?: AppsAddSnippetParams & X, options?: CallOptions): Promise<AppsAddSnippetResponse> {
     return this.#caller.callMethod('apps.addSnippet', params, options);
@@ -235,7 +235,7 @@ export class AppsSection<X extends object = {}> {
    * Calls `apps.addUsersToTestingGroup`.
    *
    * Token types: service.
-   * @see https://dev.vk.com/method/apps.addUsersToTestingGroup
+   * Docs: https://dev.vk.com/method/apps.addUsersToTestingGroup
    */
   addUsersToTestingGroup(
     params: AppsAddUsersToTestingGroupParams & X,
@@ -248,7 +248,7 @@ export class AppsSection<X extends object = {}> {
    * Deletes all request notifications from the current app.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/apps.deleteAppRequests
+   * Docs: https://dev.vk.com/method/apps.deleteAppRequests
    */
   deleteAppRequests(
     params?: [keyof X] extends [never] ? AppsDeleteAppRequestsParams : X,
@@ -262,7 +262,7 @@ export class AppsSection<X extends object = {}> {
    *
    * Token types: service.
    * Errors: 11006 AppsNotFoundSnippet.
-   * @see https://dev.vk.com/method/apps.deleteSnippet
+   * Docs: https://dev.vk.com/method/apps.deleteSnippet
    */
   deleteSnippet(params?: AppsDeleteSnippetParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('apps.deleteSnippet', params, options);
@@ -272,7 +272,7 @@ export class AppsSection<X extends object = {}> {
    * Returns applications data.
    *
    * Token types: service, user.
-   * @see https://dev.vk.com/method/apps.get
+   * Docs: https://dev.vk.com/method/apps.get
    */
   get(params?: AppsGetParams & X, options?: CallOptions): Promise<AppsGetResponse> {
     return this.#caller.callMethod('apps.get', params, options);
@@ -282,7 +282,7 @@ export class AppsSection<X extends object = {}> {
    * Returns a list of applications (apps) available to users in the App Catalog.
    *
    * Token types: service, user.
-   * @see https://dev.vk.com/method/apps.getCatalog
+   * Docs: https://dev.vk.com/method/apps.getCatalog
    */
   getCatalog(params?: AppsGetCatalogParams & X, options?: CallOptions): Promise<AppsGetCatalogResponse> {
     return this.#caller.callMethod('apps.getCatalog', params, options);
@@ -293,7 +293,7 @@ export class AppsSection<X extends object = {}> {
    *
    * With `extended` set: the Extended response.
    * Token types: user.
-   * @see https://dev.vk.com/method/apps.getFriendsList
+   * Docs: https://dev.vk.com/method/apps.getFriendsList
    */
   getFriendsList(
     params: AppsGetFriendsListExtendedParams & X,
@@ -304,7 +304,7 @@ export class AppsSection<X extends object = {}> {
    *
    * Without the params that select a variant: the plain response.
    * Token types: user.
-   * @see https://dev.vk.com/method/apps.getFriendsList
+   * Docs: https://dev.vk.com/method/apps.getFriendsList
    */
   getFriendsList(
     params?: AppsGetFriendsListPlainParams & X,
@@ -315,7 +315,7 @@ export class AppsSection<X extends object = {}> {
    *
    * When the selecting params are not known at compile time: any of the responses.
    * Token types: user.
-   * @see https://dev.vk.com/method/apps.getFriendsList
+   * Docs: https://dev.vk.com/method/apps.getFriendsList
    */
   getFriendsList(
     params?: AppsGetFriendsListParams & X,
@@ -330,7 +330,7 @@ export class AppsSection<X extends object = {}> {
    *
    * With `extended` set: the Extended response.
    * Token types: user.
-   * @see https://dev.vk.com/method/apps.getLeaderboard
+   * Docs: https://dev.vk.com/method/apps.getLeaderboard
    */
   getLeaderboard(
     params: AppsGetLeaderboardExtendedParams & X,
@@ -341,7 +341,7 @@ export class AppsSection<X extends object = {}> {
    *
    * Without the params that select a variant: the plain response.
    * Token types: user.
-   * @see https://dev.vk.com/method/apps.getLeaderboard
+   * Docs: https://dev.vk.com/method/apps.getLeaderboard
    */
   getLeaderboard(params: AppsGetLeaderboardPlainParams & X, options?: CallOptions): Promise<AppsGetLeaderboardResponse>;
   /**
@@ -349,7 +349,7 @@ export class AppsSection<X extends object = {}> {
    *
    * When the selecting params are not known at compile time: any of the responses.
    * Token types: user.
-   * @see https://dev.vk.com/method/apps.getLeaderboard
+   * Docs: https://dev.vk.com/method/apps.getLeaderboard
    */
   getLeaderboard(
     params: AppsGetLeaderboardParams & X,
@@ -363,7 +363,7 @@ export class AppsSection<X extends object = {}> {
    * Returns policies and terms given to a mini app.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/apps.getMiniAppPolicies
+   * Docs: https://dev.vk.com/method/apps.getMiniAppPolicies
    */
   getMiniAppPolicies(
     params: AppsGetMiniAppPoliciesParams & X,
@@ -376,7 +376,7 @@ export class AppsSection<X extends object = {}> {
    * Returns scopes for auth
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/apps.getScopes
+   * Docs: https://dev.vk.com/method/apps.getScopes
    */
   getScopes(params?: AppsGetScopesParams & X, options?: CallOptions): Promise<AppsGetScopesResponse> {
     return this.#caller.callMethod('apps.getScopes', params, options);
@@ -386,7 +386,7 @@ export class AppsSection<X extends object = {}> {
    * Returns user score in app
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/apps.getScore
+   * Docs: https://dev.vk.com/method/apps.getScore
    */
   getScore(params?: AppsGetScoreParams & X, options?: CallOptions): Promise<AppsGetScoreResponse> {
     return this.#caller.callMethod('apps.getScore', params, options);
@@ -396,7 +396,7 @@ export class AppsSection<X extends object = {}> {
    * Calls `apps.getSnippets`.
    *
    * Token types: service.
-   * @see https://dev.vk.com/method/apps.getSnippets
+   * Docs: https://dev.vk.com/method/apps.getSnippets
    */
   getSnippets(
     params?: [keyof X] extends [never] ? AppsGetSnippetsParams : X,
@@ -409,7 +409,7 @@ export class AppsSection<X extends object = {}> {
    * Calls `apps.getTestingGroups`.
    *
    * Token types: service.
-   * @see https://dev.vk.com/method/apps.getTestingGroups
+   * Docs: https://dev.vk.com/method/apps.getTestingGroups
    */
   getTestingGroups(
     params?: AppsGetTestingGroupsParams & X,
@@ -422,7 +422,7 @@ export class AppsSection<X extends object = {}> {
    * Calls `apps.isNotificationsAllowed`.
    *
    * Token types: service, user.
-   * @see https://dev.vk.com/method/apps.isNotificationsAllowed
+   * Docs: https://dev.vk.com/method/apps.isNotificationsAllowed
    */
   isNotificationsAllowed(
     params?: AppsIsNotificationsAllowedParams & X,
@@ -436,7 +436,7 @@ export class AppsSection<X extends object = {}> {
    *
    * Token types: service, user.
    * Errors: 106 ActionFailed.
-   * @see https://dev.vk.com/method/apps.promoHasActiveGift
+   * Docs: https://dev.vk.com/method/apps.promoHasActiveGift
    */
   promoHasActiveGift(params: AppsPromoHasActiveGiftParams & X, options?: CallOptions): Promise<BaseBoolResponse> {
     return this.#caller.callMethod('apps.promoHasActiveGift', params, options);
@@ -447,7 +447,7 @@ export class AppsSection<X extends object = {}> {
    *
    * Token types: service, user.
    * Errors: 106 ActionFailed.
-   * @see https://dev.vk.com/method/apps.promoUseGift
+   * Docs: https://dev.vk.com/method/apps.promoUseGift
    */
   promoUseGift(params: AppsPromoUseGiftParams & X, options?: CallOptions): Promise<BaseBoolResponse> {
     return this.#caller.callMethod('apps.promoUseGift', params, options);
@@ -457,7 +457,7 @@ export class AppsSection<X extends object = {}> {
    * Calls `apps.removeTestingGroup`.
    *
    * Token types: service.
-   * @see https://dev.vk.com/method/apps.removeTestingGroup
+   * Docs: https://dev.vk.com/method/apps.removeTestingGroup
    */
   removeTestingGroup(params: AppsRemoveTestingGroupParams & X, options?: CallOptions): Promise<BaseBoolResponse> {
     return this.#caller.callMethod('apps.removeTestingGroup', params, options);
@@ -467,7 +467,7 @@ export class AppsSection<X extends object = {}> {
    * Calls `apps.removeUsersFromTestingGroups`.
    *
    * Token types: service.
-   * @see https://dev.vk.com/method/apps.removeUsersFromTestingGroups
+   * Docs: https://dev.vk.com/method/apps.removeUsersFromTestingGroups
    */
   removeUsersFromTestingGroups(
     params: AppsRemoveUsersFromTestingGroupsParams & X,
@@ -480,7 +480,7 @@ export class AppsSection<X extends object = {}> {
    * Sends a request to another user in an app that uses VK authorization.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/apps.sendRequest
+   * Docs: https://dev.vk.com/method/apps.sendRequest
    */
   sendRequest(params: AppsSendRequestParams & X, options?: CallOptions): Promise<AppsSendRequestResponse> {
     return this.#caller.callMethod('apps.sendRequest', params, options);
@@ -490,7 +490,7 @@ export class AppsSection<X extends object = {}> {
    * Calls `apps.updateMetaForTestingGroup`.
    *
    * Token types: service.
-   * @see https://dev.vk.com/method/apps.updateMetaForTestingGroup
+   * Docs: https://dev.vk.com/method/apps.updateMetaForTestingGroup
    */
   updateMetaForTestingGroup(
     params: AppsUpdateMetaForTestingGroupParams & X,

@@ -28,7 +28,7 @@ export class AuthSection<X extends object = {}> {
    *
    * Token types: open, service, user.
    * Errors: 1105 AuthFloodError.
-   * @see https://dev.vk.com/method/auth.restore
+   * Docs: https://dev.vk.com/method/auth.restore
    */
   restore(params: AuthRestoreParams & X, options?: CallOptions): Promise<AuthRestoreResponse> {
     return this.#caller.callMethod('auth.restore', params, options);

@@ -219,7 +219,7 @@ export class BoardSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 703 GroupNeed2fa.
-   * @see https://dev.vk.com/method/board.addTopic
+   * Docs: https://dev.vk.com/method/board.addTopic
    */
   addTopic(params: BoardAddTopicParams & X, options?: CallOptions): Promise<BoardAddTopicResponse> {
     return this.#caller.callMethod('board.addTopic', params, options);
@@ -229,7 +229,7 @@ export class BoardSection<X extends object = {}> {
    * Closes a topic on a community's discussion board so that comments cannot be posted.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/board.closeTopic
+   * Docs: https://dev.vk.com/method/board.closeTopic
    */
   closeTopic(params: BoardCloseTopicParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('board.closeTopic', params, options);
@@ -239,7 +239,7 @@ export class BoardSection<X extends object = {}> {
    * Adds a comment on a topic on a community's discussion board.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/board.createComment
+   * Docs: https://dev.vk.com/method/board.createComment
    */
   createComment(params: BoardCreateCommentParams & X, options?: CallOptions): Promise<BoardCreateCommentResponse> {
     return this.#caller.callMethod('board.createComment', params, options);
@@ -249,7 +249,7 @@ export class BoardSection<X extends object = {}> {
    * Deletes a comment on a topic on a community's discussion board.
    *
    * Token types: group, user.
-   * @see https://dev.vk.com/method/board.deleteComment
+   * Docs: https://dev.vk.com/method/board.deleteComment
    */
   deleteComment(params: BoardDeleteCommentParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('board.deleteComment', params, options);
@@ -259,7 +259,7 @@ export class BoardSection<X extends object = {}> {
    * Deletes a topic from a community's discussion board.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/board.deleteTopic
+   * Docs: https://dev.vk.com/method/board.deleteTopic
    */
   deleteTopic(params: BoardDeleteTopicParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('board.deleteTopic', params, options);
@@ -269,7 +269,7 @@ export class BoardSection<X extends object = {}> {
    * Edits a comment on a topic on a community's discussion board.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/board.editComment
+   * Docs: https://dev.vk.com/method/board.editComment
    */
   editComment(params: BoardEditCommentParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('board.editComment', params, options);
@@ -279,7 +279,7 @@ export class BoardSection<X extends object = {}> {
    * Edits the title of a topic on a community's discussion board.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/board.editTopic
+   * Docs: https://dev.vk.com/method/board.editTopic
    */
   editTopic(params: BoardEditTopicParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('board.editTopic', params, options);
@@ -289,7 +289,7 @@ export class BoardSection<X extends object = {}> {
    * Pins a topic (fixes its place) to the top of a community's discussion board.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/board.fixTopic
+   * Docs: https://dev.vk.com/method/board.fixTopic
    */
   fixTopic(params: BoardFixTopicParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('board.fixTopic', params, options);
@@ -300,7 +300,7 @@ export class BoardSection<X extends object = {}> {
    *
    * With `extended` set: the Extended response.
    * Token types: service, user.
-   * @see https://dev.vk.com/method/board.getComments
+   * Docs: https://dev.vk.com/method/board.getComments
    */
   getComments(
     params: BoardGetCommentsExtendedParams & X,
@@ -311,7 +311,7 @@ export class BoardSection<X extends object = {}> {
    *
    * Without the params that select a variant: the plain response.
    * Token types: service, user.
-   * @see https://dev.vk.com/method/board.getComments
+   * Docs: https://dev.vk.com/method/board.getComments
    */
   getComments(params: BoardGetCommentsPlainParams & X, options?: CallOptions): Promise<BoardGetCommentsResponse>;
   /**
@@ -319,7 +319,7 @@ export class BoardSection<X extends object = {}> {
    *
    * When the selecting params are not known at compile time: any of the responses.
    * Token types: service, user.
-   * @see https://dev.vk.com/method/board.getComments
+   * Docs: https://dev.vk.com/method/board.getComments
    */
   getComments(
     params: BoardGetCommentsParams & X,
@@ -334,7 +334,7 @@ export class BoardSection<X extends object = {}> {
    *
    * With `extended` set: the Extended response.
    * Token types: service, user.
-   * @see https://dev.vk.com/method/board.getTopics
+   * Docs: https://dev.vk.com/method/board.getTopics
    */
   getTopics(params: BoardGetTopicsExtendedParams & X, options?: CallOptions): Promise<BoardGetTopicsExtendedResponse>;
   /**
@@ -342,7 +342,7 @@ export class BoardSection<X extends object = {}> {
    *
    * Without the params that select a variant: the plain response.
    * Token types: service, user.
-   * @see https://dev.vk.com/method/board.getTopics
+   * Docs: https://dev.vk.com/method/board.getTopics
    */
   getTopics(params: BoardGetTopicsPlainParams & X, options?: CallOptions): Promise<BoardGetTopicsResponse>;
   /**
@@ -350,7 +350,7 @@ export class BoardSection<X extends object = {}> {
    *
    * When the selecting params are not known at compile time: any of the responses.
    * Token types: service, user.
-   * @see https://dev.vk.com/method/board.getTopics
+   * Docs: https://dev.vk.com/method/board.getTopics
    */
   getTopics(
     params: BoardGetTopicsParams & X,
@@ -364,7 +364,7 @@ export class BoardSection<X extends object = {}> {
    * Re-opens a previously closed topic on a community's discussion board.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/board.openTopic
+   * Docs: https://dev.vk.com/method/board.openTopic
    */
   openTopic(params: BoardOpenTopicParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('board.openTopic', params, options);
@@ -374,7 +374,7 @@ export class BoardSection<X extends object = {}> {
    * Restores a comment deleted from a topic on a community's discussion board.
    *
    * Token types: group, user.
-   * @see https://dev.vk.com/method/board.restoreComment
+   * Docs: https://dev.vk.com/method/board.restoreComment
    */
   restoreComment(params: BoardRestoreCommentParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('board.restoreComment', params, options);
@@ -384,7 +384,7 @@ export class BoardSection<X extends object = {}> {
    * Unpins a pinned topic from the top of a community's discussion board.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/board.unfixTopic
+   * Docs: https://dev.vk.com/method/board.unfixTopic
    */
   unfixTopic(params: BoardUnfixTopicParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('board.unfixTopic', params, options);

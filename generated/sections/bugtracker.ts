@@ -144,7 +144,7 @@ export class BugtrackerSection<X extends object = {}> {
    * Calls `bugtracker.addCompanyGroupsMembers`.
    *
    * Errors: 104 NotFound, 103 Limits.
-   * @see https://dev.vk.com/method/bugtracker.addCompanyGroupsMembers
+   * Docs: https://dev.vk.com/method/bugtracker.addCompanyGroupsMembers
    */
   addCompanyGroupsMembers(
     params: BugtrackerAddCompanyGroupsMembersParams & X,
@@ -157,7 +157,7 @@ export class BugtrackerSection<X extends object = {}> {
    * Calls `bugtracker.addCompanyMembers`.
    *
    * Errors: 104 NotFound, 103 Limits.
-   * @see https://dev.vk.com/method/bugtracker.addCompanyMembers
+   * Docs: https://dev.vk.com/method/bugtracker.addCompanyMembers
    */
   addCompanyMembers(
     params: BugtrackerAddCompanyMembersParams & X,
@@ -170,7 +170,7 @@ export class BugtrackerSection<X extends object = {}> {
    * Calls `bugtracker.changeBugreportStatus`.
    *
    * Errors: 104 NotFound, 106 ActionFailed.
-   * @see https://dev.vk.com/method/bugtracker.changeBugreportStatus
+   * Docs: https://dev.vk.com/method/bugtracker.changeBugreportStatus
    */
   changeBugreportStatus(
     params: BugtrackerChangeBugreportStatusParams & X,
@@ -183,7 +183,7 @@ export class BugtrackerSection<X extends object = {}> {
    * Creates the comment to bugreport
    *
    * Errors: 104 NotFound, 122 ParamPhotos.
-   * @see https://dev.vk.com/method/bugtracker.createComment
+   * Docs: https://dev.vk.com/method/bugtracker.createComment
    */
   createComment(
     params: BugtrackerCreateCommentParams & X,
@@ -196,7 +196,7 @@ export class BugtrackerSection<X extends object = {}> {
    * Returns extended bugreport data
    *
    * Errors: 104 NotFound, 103 Limits.
-   * @see https://dev.vk.com/method/bugtracker.getBugreportById
+   * Docs: https://dev.vk.com/method/bugtracker.getBugreportById
    */
   getBugreportById(
     params: BugtrackerGetBugreportByIdParams & X,
@@ -209,7 +209,7 @@ export class BugtrackerSection<X extends object = {}> {
    * Calls `bugtracker.getCompanyGroupMembers`.
    *
    * Errors: 104 NotFound, 103 Limits.
-   * @see https://dev.vk.com/method/bugtracker.getCompanyGroupMembers
+   * Docs: https://dev.vk.com/method/bugtracker.getCompanyGroupMembers
    */
   getCompanyGroupMembers(
     params: BugtrackerGetCompanyGroupMembersParams & X,
@@ -222,7 +222,7 @@ export class BugtrackerSection<X extends object = {}> {
    * Calls `bugtracker.getCompanyMembers`.
    *
    * Errors: 104 NotFound, 103 Limits.
-   * @see https://dev.vk.com/method/bugtracker.getCompanyMembers
+   * Docs: https://dev.vk.com/method/bugtracker.getCompanyMembers
    */
   getCompanyMembers(
     params: BugtrackerGetCompanyMembersParams & X,
@@ -235,7 +235,7 @@ export class BugtrackerSection<X extends object = {}> {
    * Calls `bugtracker.getDownloadVersionUrl`.
    *
    * Errors: 104 NotFound, 106 ActionFailed.
-   * @see https://dev.vk.com/method/bugtracker.getDownloadVersionUrl
+   * Docs: https://dev.vk.com/method/bugtracker.getDownloadVersionUrl
    */
   getDownloadVersionUrl(
     params: BugtrackerGetDownloadVersionUrlParams & X,
@@ -248,7 +248,7 @@ export class BugtrackerSection<X extends object = {}> {
    * Calls `bugtracker.getProductBuildUploadServer`.
    *
    * Errors: 104 NotFound.
-   * @see https://dev.vk.com/method/bugtracker.getProductBuildUploadServer
+   * Docs: https://dev.vk.com/method/bugtracker.getProductBuildUploadServer
    */
   getProductBuildUploadServer(
     params: BugtrackerGetProductBuildUploadServerParams & X,
@@ -261,7 +261,7 @@ export class BugtrackerSection<X extends object = {}> {
    * Calls `bugtracker.removeCompanyGroupMember`.
    *
    * Errors: 104 NotFound, 103 Limits.
-   * @see https://dev.vk.com/method/bugtracker.removeCompanyGroupMember
+   * Docs: https://dev.vk.com/method/bugtracker.removeCompanyGroupMember
    */
   removeCompanyGroupMember(
     params: BugtrackerRemoveCompanyGroupMemberParams & X,
@@ -274,7 +274,7 @@ export class BugtrackerSection<X extends object = {}> {
    * Calls `bugtracker.removeCompanyMember`.
    *
    * Errors: 103 Limits.
-   * @see https://dev.vk.com/method/bugtracker.removeCompanyMember
+   * Docs: https://dev.vk.com/method/bugtracker.removeCompanyMember
    */
   removeCompanyMember(params: BugtrackerRemoveCompanyMemberParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('bugtracker.removeCompanyMember', params, options);
@@ -284,7 +284,7 @@ export class BugtrackerSection<X extends object = {}> {
    * Calls `bugtracker.saveProductVersion`.
    *
    * Errors: 104 NotFound.
-   * @see https://dev.vk.com/method/bugtracker.saveProductVersion
+   * Docs: https://dev.vk.com/method/bugtracker.saveProductVersion
    */
   saveProductVersion(params: BugtrackerSaveProductVersionParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('bugtracker.saveProductVersion', params, options);
@@ -294,7 +294,7 @@ export class BugtrackerSection<X extends object = {}> {
    * Calls `bugtracker.setCompanyMemberRole`.
    *
    * Errors: 104 NotFound, 103 Limits.
-   * @see https://dev.vk.com/method/bugtracker.setCompanyMemberRole
+   * Docs: https://dev.vk.com/method/bugtracker.setCompanyMemberRole
    */
   setCompanyMemberRole(
     params: BugtrackerSetCompanyMemberRoleParams & X,
@@ -307,7 +307,7 @@ export class BugtrackerSection<X extends object = {}> {
    * Calls `bugtracker.setProductIsOver`.
    *
    * Errors: 104 NotFound, 106 ActionFailed.
-   * @see https://dev.vk.com/method/bugtracker.setProductIsOver
+   * Docs: https://dev.vk.com/method/bugtracker.setProductIsOver
    */
   setProductIsOver(params: BugtrackerSetProductIsOverParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('bugtracker.setProductIsOver', params, options);

@@ -30,7 +30,7 @@ export class CallsSection<X extends object = {}> {
    * Calls `calls.forceFinish`.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/calls.forceFinish
+   * Docs: https://dev.vk.com/method/calls.forceFinish
    */
   forceFinish(params: CallsForceFinishParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('calls.forceFinish', params, options);
@@ -40,7 +40,7 @@ export class CallsSection<X extends object = {}> {
    * Calls `calls.start`.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/calls.start
+   * Docs: https://dev.vk.com/method/calls.start
    */
   start(params?: CallsStartParams & X, options?: CallOptions): Promise<CallsStartResponse> {
     return this.#caller.callMethod('calls.start', params, options);

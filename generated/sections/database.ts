@@ -152,7 +152,7 @@ export class DatabaseSection<X extends object = {}> {
    * Returns list of chairs on a specified faculty.
    *
    * Token types: service, user.
-   * @see https://dev.vk.com/method/database.getChairs
+   * Docs: https://dev.vk.com/method/database.getChairs
    */
   getChairs(params: DatabaseGetChairsParams & X, options?: CallOptions): Promise<DatabaseGetChairsResponse> {
     return this.#caller.callMethod('database.getChairs', params, options);
@@ -162,7 +162,7 @@ export class DatabaseSection<X extends object = {}> {
    * Returns a list of cities.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/database.getCities
+   * Docs: https://dev.vk.com/method/database.getCities
    */
   getCities(params?: DatabaseGetCitiesParams & X, options?: CallOptions): Promise<DatabaseGetCitiesResponse> {
     return this.#caller.callMethod('database.getCities', params, options);
@@ -172,7 +172,7 @@ export class DatabaseSection<X extends object = {}> {
    * Returns information about cities by their IDs.
    *
    * Token types: service, user.
-   * @see https://dev.vk.com/method/database.getCitiesById
+   * Docs: https://dev.vk.com/method/database.getCitiesById
    */
   getCitiesById(
     params?: DatabaseGetCitiesByIdParams & X,
@@ -185,7 +185,7 @@ export class DatabaseSection<X extends object = {}> {
    * Returns a list of countries.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/database.getCountries
+   * Docs: https://dev.vk.com/method/database.getCountries
    */
   getCountries(params?: DatabaseGetCountriesParams & X, options?: CallOptions): Promise<DatabaseGetCountriesResponse> {
     return this.#caller.callMethod('database.getCountries', params, options);
@@ -195,7 +195,7 @@ export class DatabaseSection<X extends object = {}> {
    * Returns information about countries by their IDs.
    *
    * Token types: service, user.
-   * @see https://dev.vk.com/method/database.getCountriesById
+   * Docs: https://dev.vk.com/method/database.getCountriesById
    */
   getCountriesById(
     params?: DatabaseGetCountriesByIdParams & X,
@@ -208,7 +208,7 @@ export class DatabaseSection<X extends object = {}> {
    * Returns a list of faculties (i.e., university departments).
    *
    * Token types: service, user.
-   * @see https://dev.vk.com/method/database.getFaculties
+   * Docs: https://dev.vk.com/method/database.getFaculties
    */
   getFaculties(params: DatabaseGetFacultiesParams & X, options?: CallOptions): Promise<DatabaseGetFacultiesResponse> {
     return this.#caller.callMethod('database.getFaculties', params, options);
@@ -218,7 +218,7 @@ export class DatabaseSection<X extends object = {}> {
    * Get metro stations by city
    *
    * Token types: service, user.
-   * @see https://dev.vk.com/method/database.getMetroStations
+   * Docs: https://dev.vk.com/method/database.getMetroStations
    */
   getMetroStations(
     params: DatabaseGetMetroStationsParams & X,
@@ -231,7 +231,7 @@ export class DatabaseSection<X extends object = {}> {
    * Get metro station by his id
    *
    * Token types: service, user.
-   * @see https://dev.vk.com/method/database.getMetroStationsById
+   * Docs: https://dev.vk.com/method/database.getMetroStationsById
    */
   getMetroStationsById(
     params?: DatabaseGetMetroStationsByIdParams & X,
@@ -244,7 +244,7 @@ export class DatabaseSection<X extends object = {}> {
    * Returns a list of regions.
    *
    * Token types: service, user.
-   * @see https://dev.vk.com/method/database.getRegions
+   * Docs: https://dev.vk.com/method/database.getRegions
    */
   getRegions(params?: DatabaseGetRegionsParams & X, options?: CallOptions): Promise<DatabaseGetRegionsResponse> {
     return this.#caller.callMethod('database.getRegions', params, options);
@@ -254,7 +254,7 @@ export class DatabaseSection<X extends object = {}> {
    * Returns a list of school classes specified for the country.
    *
    * Token types: service, user.
-   * @see https://dev.vk.com/method/database.getSchoolClasses
+   * Docs: https://dev.vk.com/method/database.getSchoolClasses
    */
   getSchoolClasses(
     params?: DatabaseGetSchoolClassesParams & X,
@@ -267,7 +267,7 @@ export class DatabaseSection<X extends object = {}> {
    * Returns a list of schools.
    *
    * Token types: service, user.
-   * @see https://dev.vk.com/method/database.getSchools
+   * Docs: https://dev.vk.com/method/database.getSchools
    */
   getSchools(params: DatabaseGetSchoolsParams & X, options?: CallOptions): Promise<DatabaseGetSchoolsResponse> {
     return this.#caller.callMethod('database.getSchools', params, options);
@@ -277,7 +277,7 @@ export class DatabaseSection<X extends object = {}> {
    * Returns a list of higher education institutions.
    *
    * Token types: service, user.
-   * @see https://dev.vk.com/method/database.getUniversities
+   * Docs: https://dev.vk.com/method/database.getUniversities
    */
   getUniversities(
     params?: DatabaseGetUniversitiesParams & X,

@@ -143,7 +143,7 @@ export class DocsSection<X extends object = {}> {
    * Copies a document to a user's or community's document list.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/docs.add
+   * Docs: https://dev.vk.com/method/docs.add
    */
   add(params: DocsAddParams & X, options?: CallOptions): Promise<DocsAddResponse> {
     return this.#caller.callMethod('docs.add', params, options);
@@ -154,7 +154,7 @@ export class DocsSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 1151 ParamDocDeleteAccess, 1150 ParamDocId.
-   * @see https://dev.vk.com/method/docs.delete
+   * Docs: https://dev.vk.com/method/docs.delete
    */
   delete(params: DocsDeleteParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('docs.delete', params, options);
@@ -165,7 +165,7 @@ export class DocsSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 1153 ParamDocAccess, 1150 ParamDocId, 1152 ParamDocTitle.
-   * @see https://dev.vk.com/method/docs.edit
+   * Docs: https://dev.vk.com/method/docs.edit
    */
   edit(params: DocsEditParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('docs.edit', params, options);
@@ -175,7 +175,7 @@ export class DocsSection<X extends object = {}> {
    * Returns detailed information about user or community documents.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/docs.get
+   * Docs: https://dev.vk.com/method/docs.get
    */
   get(params?: DocsGetParams & X, options?: CallOptions): Promise<DocsGetResponse> {
     return this.#caller.callMethod('docs.get', params, options);
@@ -185,7 +185,7 @@ export class DocsSection<X extends object = {}> {
    * Returns information about documents by their IDs.
    *
    * Token types: group, user.
-   * @see https://dev.vk.com/method/docs.getById
+   * Docs: https://dev.vk.com/method/docs.getById
    */
   getById(params: DocsGetByIdParams & X, options?: CallOptions): Promise<DocsGetByIdResponse> {
     return this.#caller.callMethod('docs.getById', params, options);
@@ -196,7 +196,7 @@ export class DocsSection<X extends object = {}> {
    *
    * Token types: group, user.
    * Errors: 901 MessagesDenySend.
-   * @see https://dev.vk.com/method/docs.getMessagesUploadServer
+   * Docs: https://dev.vk.com/method/docs.getMessagesUploadServer
    */
   getMessagesUploadServer(
     params?: DocsGetMessagesUploadServerParams & X,
@@ -209,7 +209,7 @@ export class DocsSection<X extends object = {}> {
    * Returns documents types available for current user.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/docs.getTypes
+   * Docs: https://dev.vk.com/method/docs.getTypes
    */
   getTypes(params?: DocsGetTypesParams & X, options?: CallOptions): Promise<DocsGetTypesResponse> {
     return this.#caller.callMethod('docs.getTypes', params, options);
@@ -219,7 +219,7 @@ export class DocsSection<X extends object = {}> {
    * Returns the server address for document upload.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/docs.getUploadServer
+   * Docs: https://dev.vk.com/method/docs.getUploadServer
    */
   getUploadServer(params?: DocsGetUploadServerParams & X, options?: CallOptions): Promise<DocsGetUploadServerResponse> {
     return this.#caller.callMethod('docs.getUploadServer', params, options);
@@ -229,7 +229,7 @@ export class DocsSection<X extends object = {}> {
    * Returns the server address for document upload onto a user's or community's wall.
    *
    * Token types: group, user.
-   * @see https://dev.vk.com/method/docs.getWallUploadServer
+   * Docs: https://dev.vk.com/method/docs.getWallUploadServer
    */
   getWallUploadServer(
     params?: DocsGetWallUploadServerParams & X,
@@ -243,7 +243,7 @@ export class DocsSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 1154 ParamDocRestoreAccess, 1155 ParamDocRestoreTimeout.
-   * @see https://dev.vk.com/method/docs.restore
+   * Docs: https://dev.vk.com/method/docs.restore
    */
   restore(params: DocsRestoreParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('docs.restore', params, options);
@@ -254,7 +254,7 @@ export class DocsSection<X extends object = {}> {
    *
    * Token types: group, user.
    * Errors: 105 SaveFile.
-   * @see https://dev.vk.com/method/docs.save
+   * Docs: https://dev.vk.com/method/docs.save
    */
   save(params: DocsSaveParams & X, options?: CallOptions): Promise<DocsSaveResponse> {
     return this.#caller.callMethod('docs.save', params, options);
@@ -264,7 +264,7 @@ export class DocsSection<X extends object = {}> {
    * Returns a list of documents matching the search criteria.
    *
    * Token types: group, user.
-   * @see https://dev.vk.com/method/docs.search
+   * Docs: https://dev.vk.com/method/docs.search
    */
   search(params?: DocsSearchParams & X, options?: CallOptions): Promise<DocsSearchResponse> {
     return this.#caller.callMethod('docs.search', params, options);

@@ -46,7 +46,7 @@ export class DonutSection<X extends object = {}> {
    * Calls `donut.getFriends`.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/donut.getFriends
+   * Docs: https://dev.vk.com/method/donut.getFriends
    */
   getFriends(params: DonutGetFriendsParams & X, options?: CallOptions): Promise<GroupsGetMembersFieldsResponse> {
     return this.#caller.callMethod('donut.getFriends', params, options);
@@ -57,7 +57,7 @@ export class DonutSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 104 NotFound.
-   * @see https://dev.vk.com/method/donut.getSubscription
+   * Docs: https://dev.vk.com/method/donut.getSubscription
    */
   getSubscription(
     params: DonutGetSubscriptionParams & X,
@@ -70,7 +70,7 @@ export class DonutSection<X extends object = {}> {
    * Returns a list of user's VK Donut subscriptions.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/donut.getSubscriptions
+   * Docs: https://dev.vk.com/method/donut.getSubscriptions
    */
   getSubscriptions(
     params?: DonutGetSubscriptionsParams & X,
@@ -83,7 +83,7 @@ export class DonutSection<X extends object = {}> {
    * Calls `donut.isDon`.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/donut.isDon
+   * Docs: https://dev.vk.com/method/donut.isDon
    */
   isDon(params: DonutIsDonParams & X, options?: CallOptions): Promise<BaseBoolResponse> {
     return this.#caller.callMethod('donut.isDon', params, options);

@@ -25,7 +25,7 @@ export class DownloadedGamesSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 106 ActionFailed, 104 NotFound.
-   * @see https://dev.vk.com/method/downloadedGames.getPaidStatus
+   * Docs: https://dev.vk.com/method/downloadedGames.getPaidStatus
    */
   getPaidStatus(
     params?: DownloadedGamesGetPaidStatusParams & X,

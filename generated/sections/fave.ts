@@ -212,7 +212,7 @@ export class FaveSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 104 NotFound.
-   * @see https://dev.vk.com/method/fave.addArticle
+   * Docs: https://dev.vk.com/method/fave.addArticle
    */
   addArticle(params: FaveAddArticleParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('fave.addArticle', params, options);
@@ -222,7 +222,7 @@ export class FaveSection<X extends object = {}> {
    * Adds a link to user faves.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/fave.addLink
+   * Docs: https://dev.vk.com/method/fave.addLink
    */
   addLink(params: FaveAddLinkParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('fave.addLink', params, options);
@@ -232,7 +232,7 @@ export class FaveSection<X extends object = {}> {
    * Calls `fave.addPage`.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/fave.addPage
+   * Docs: https://dev.vk.com/method/fave.addPage
    */
   addPage(params?: FaveAddPageParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('fave.addPage', params, options);
@@ -242,7 +242,7 @@ export class FaveSection<X extends object = {}> {
    * Calls `fave.addPost`.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/fave.addPost
+   * Docs: https://dev.vk.com/method/fave.addPost
    */
   addPost(params: FaveAddPostParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('fave.addPost', params, options);
@@ -252,7 +252,7 @@ export class FaveSection<X extends object = {}> {
    * Calls `fave.addProduct`.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/fave.addProduct
+   * Docs: https://dev.vk.com/method/fave.addProduct
    */
   addProduct(params: FaveAddProductParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('fave.addProduct', params, options);
@@ -263,7 +263,7 @@ export class FaveSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 103 Limits.
-   * @see https://dev.vk.com/method/fave.addTag
+   * Docs: https://dev.vk.com/method/fave.addTag
    */
   addTag(params?: FaveAddTagParams & X, options?: CallOptions): Promise<FaveAddTagResponse> {
     return this.#caller.callMethod('fave.addTag', params, options);
@@ -273,7 +273,7 @@ export class FaveSection<X extends object = {}> {
    * Calls `fave.addVideo`.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/fave.addVideo
+   * Docs: https://dev.vk.com/method/fave.addVideo
    */
   addVideo(params: FaveAddVideoParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('fave.addVideo', params, options);
@@ -283,7 +283,7 @@ export class FaveSection<X extends object = {}> {
    * Calls `fave.editTag`.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/fave.editTag
+   * Docs: https://dev.vk.com/method/fave.editTag
    */
   editTag(params: FaveEditTagParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('fave.editTag', params, options);
@@ -294,7 +294,7 @@ export class FaveSection<X extends object = {}> {
    *
    * With `extended` set: the Extended response.
    * Token types: user.
-   * @see https://dev.vk.com/method/fave.get
+   * Docs: https://dev.vk.com/method/fave.get
    */
   get(params: FaveGetExtendedParams & X, options?: CallOptions): Promise<FaveGetExtendedResponse>;
   /**
@@ -302,7 +302,7 @@ export class FaveSection<X extends object = {}> {
    *
    * Without the params that select a variant: the plain response.
    * Token types: user.
-   * @see https://dev.vk.com/method/fave.get
+   * Docs: https://dev.vk.com/method/fave.get
    */
   get(params?: FaveGetPlainParams & X, options?: CallOptions): Promise<FaveGetResponse>;
   /**
@@ -310,7 +310,7 @@ export class FaveSection<X extends object = {}> {
    *
    * When the selecting params are not known at compile time: any of the responses.
    * Token types: user.
-   * @see https://dev.vk.com/method/fave.get
+   * Docs: https://dev.vk.com/method/fave.get
    */
   get(params?: FaveGetParams & X, options?: CallOptions): Promise<FaveGetResponse | FaveGetExtendedResponse>;
   get(params?: FaveGetParams & X, options?: CallOptions): Promise<unknown> {
@@ -321,7 +321,7 @@ export class FaveSection<X extends object = {}> {
    * Calls `fave.getPages`.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/fave.getPages
+   * Docs: https://dev.vk.com/method/fave.getPages
    */
   getPages(params?: FaveGetPagesParams & X, options?: CallOptions): Promise<FaveGetPagesResponse> {
     return this.#caller.callMethod('fave.getPages', params, options);
@@ -331,7 +331,7 @@ export class FaveSection<X extends object = {}> {
    * Calls `fave.getTags`.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/fave.getTags
+   * Docs: https://dev.vk.com/method/fave.getTags
    */
   getTags(
     params?: [keyof X] extends [never] ? FaveGetTagsParams : X,
@@ -344,7 +344,7 @@ export class FaveSection<X extends object = {}> {
    * Calls `fave.markSeen`.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/fave.markSeen
+   * Docs: https://dev.vk.com/method/fave.markSeen
    */
   markSeen(
     params?: [keyof X] extends [never] ? FaveMarkSeenParams : X,
@@ -357,7 +357,7 @@ export class FaveSection<X extends object = {}> {
    * Calls `fave.removeArticle`.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/fave.removeArticle
+   * Docs: https://dev.vk.com/method/fave.removeArticle
    */
   removeArticle(params: FaveRemoveArticleParams & X, options?: CallOptions): Promise<BaseBoolResponse> {
     return this.#caller.callMethod('fave.removeArticle', params, options);
@@ -367,7 +367,7 @@ export class FaveSection<X extends object = {}> {
    * Removes link from the user's faves.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/fave.removeLink
+   * Docs: https://dev.vk.com/method/fave.removeLink
    */
   removeLink(params?: FaveRemoveLinkParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('fave.removeLink', params, options);
@@ -377,7 +377,7 @@ export class FaveSection<X extends object = {}> {
    * Calls `fave.removePage`.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/fave.removePage
+   * Docs: https://dev.vk.com/method/fave.removePage
    */
   removePage(params?: FaveRemovePageParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('fave.removePage', params, options);
@@ -387,7 +387,7 @@ export class FaveSection<X extends object = {}> {
    * Calls `fave.removePost`.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/fave.removePost
+   * Docs: https://dev.vk.com/method/fave.removePost
    */
   removePost(params: FaveRemovePostParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('fave.removePost', params, options);
@@ -397,7 +397,7 @@ export class FaveSection<X extends object = {}> {
    * Calls `fave.removeProduct`.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/fave.removeProduct
+   * Docs: https://dev.vk.com/method/fave.removeProduct
    */
   removeProduct(params: FaveRemoveProductParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('fave.removeProduct', params, options);
@@ -407,7 +407,7 @@ export class FaveSection<X extends object = {}> {
    * Calls `fave.removeTag`.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/fave.removeTag
+   * Docs: https://dev.vk.com/method/fave.removeTag
    */
   removeTag(params: FaveRemoveTagParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('fave.removeTag', params, options);
@@ -417,7 +417,7 @@ export class FaveSection<X extends object = {}> {
    * Calls `fave.removeVideo`.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/fave.removeVideo
+   * Docs: https://dev.vk.com/method/fave.removeVideo
    */
   removeVideo(params: FaveRemoveVideoParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('fave.removeVideo', params, options);
@@ -427,7 +427,7 @@ export class FaveSection<X extends object = {}> {
    * Calls `fave.reorderTags`.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/fave.reorderTags
+   * Docs: https://dev.vk.com/method/fave.reorderTags
    */
   reorderTags(params: FaveReorderTagsParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('fave.reorderTags', params, options);
@@ -438,7 +438,7 @@ export class FaveSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 104 NotFound.
-   * @see https://dev.vk.com/method/fave.setPageTags
+   * Docs: https://dev.vk.com/method/fave.setPageTags
    */
   setPageTags(params?: FaveSetPageTagsParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('fave.setPageTags', params, options);
@@ -449,7 +449,7 @@ export class FaveSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 104 NotFound, 3800 FaveAliexpressTag.
-   * @see https://dev.vk.com/method/fave.setTags
+   * Docs: https://dev.vk.com/method/fave.setTags
    */
   setTags(params?: FaveSetTagsParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('fave.setTags', params, options);
@@ -459,7 +459,7 @@ export class FaveSection<X extends object = {}> {
    * Calls `fave.trackPageInteraction`.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/fave.trackPageInteraction
+   * Docs: https://dev.vk.com/method/fave.trackPageInteraction
    */
   trackPageInteraction(params?: FaveTrackPageInteractionParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('fave.trackPageInteraction', params, options);

@@ -304,7 +304,7 @@ export class FriendsSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 175 FriendsAddInEnemy, 176 FriendsAddEnemy, 174 FriendsAddYourself, 177 FriendsAddNotFound, 242 FriendsTooManyFriends.
-   * @see https://dev.vk.com/method/friends.add
+   * Docs: https://dev.vk.com/method/friends.add
    */
   add(params?: FriendsAddParams & X, options?: CallOptions): Promise<FriendsAddResponse> {
     return this.#caller.callMethod('friends.add', params, options);
@@ -315,7 +315,7 @@ export class FriendsSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 173 FriendsListLimit.
-   * @see https://dev.vk.com/method/friends.addList
+   * Docs: https://dev.vk.com/method/friends.addList
    */
   addList(params: FriendsAddListParams & X, options?: CallOptions): Promise<FriendsAddListResponse> {
     return this.#caller.callMethod('friends.addList', params, options);
@@ -326,7 +326,7 @@ export class FriendsSection<X extends object = {}> {
    *
    * With `extended` set: the Extended response.
    * Token types: user.
-   * @see https://dev.vk.com/method/friends.areFriends
+   * Docs: https://dev.vk.com/method/friends.areFriends
    */
   areFriends(
     params: FriendsAreFriendsExtendedParams & X,
@@ -337,7 +337,7 @@ export class FriendsSection<X extends object = {}> {
    *
    * Without the params that select a variant: the plain response.
    * Token types: user.
-   * @see https://dev.vk.com/method/friends.areFriends
+   * Docs: https://dev.vk.com/method/friends.areFriends
    */
   areFriends(params: FriendsAreFriendsPlainParams & X, options?: CallOptions): Promise<FriendsAreFriendsResponse>;
   /**
@@ -345,7 +345,7 @@ export class FriendsSection<X extends object = {}> {
    *
    * When the selecting params are not known at compile time: any of the responses.
    * Token types: user.
-   * @see https://dev.vk.com/method/friends.areFriends
+   * Docs: https://dev.vk.com/method/friends.areFriends
    */
   areFriends(
     params: FriendsAreFriendsParams & X,
@@ -359,7 +359,7 @@ export class FriendsSection<X extends object = {}> {
    * Declines a friend request or deletes a user from the current user's friend list.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/friends.delete
+   * Docs: https://dev.vk.com/method/friends.delete
    */
   delete(params?: FriendsDeleteParams & X, options?: CallOptions): Promise<FriendsDeleteResponse> {
     return this.#caller.callMethod('friends.delete', params, options);
@@ -369,7 +369,7 @@ export class FriendsSection<X extends object = {}> {
    * Marks all incoming friend requests as viewed.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/friends.deleteAllRequests
+   * Docs: https://dev.vk.com/method/friends.deleteAllRequests
    */
   deleteAllRequests(
     params?: [keyof X] extends [never] ? FriendsDeleteAllRequestsParams : X,
@@ -383,7 +383,7 @@ export class FriendsSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 171 FriendsListId.
-   * @see https://dev.vk.com/method/friends.deleteList
+   * Docs: https://dev.vk.com/method/friends.deleteList
    */
   deleteList(params: FriendsDeleteListParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('friends.deleteList', params, options);
@@ -393,7 +393,7 @@ export class FriendsSection<X extends object = {}> {
    * Edits the friend lists of the selected user.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/friends.edit
+   * Docs: https://dev.vk.com/method/friends.edit
    */
   edit(params: FriendsEditParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('friends.edit', params, options);
@@ -404,7 +404,7 @@ export class FriendsSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 171 FriendsListId.
-   * @see https://dev.vk.com/method/friends.editList
+   * Docs: https://dev.vk.com/method/friends.editList
    */
   editList(params: FriendsEditListParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('friends.editList', params, options);
@@ -415,7 +415,7 @@ export class FriendsSection<X extends object = {}> {
    *
    * With non-empty `fields`: the Fields response.
    * Token types: service, user.
-   * @see https://dev.vk.com/method/friends.get
+   * Docs: https://dev.vk.com/method/friends.get
    */
   get(params: FriendsGetFieldsParams & X, options?: CallOptions): Promise<FriendsGetFieldsResponse>;
   /**
@@ -423,7 +423,7 @@ export class FriendsSection<X extends object = {}> {
    *
    * Without the params that select a variant: the plain response.
    * Token types: service, user.
-   * @see https://dev.vk.com/method/friends.get
+   * Docs: https://dev.vk.com/method/friends.get
    */
   get(params?: FriendsGetPlainParams & X, options?: CallOptions): Promise<FriendsGetResponse>;
   /**
@@ -431,7 +431,7 @@ export class FriendsSection<X extends object = {}> {
    *
    * When the selecting params are not known at compile time: any of the responses.
    * Token types: service, user.
-   * @see https://dev.vk.com/method/friends.get
+   * Docs: https://dev.vk.com/method/friends.get
    */
   get(params?: FriendsGetParams & X, options?: CallOptions): Promise<FriendsGetResponse | FriendsGetFieldsResponse>;
   get(params?: FriendsGetParams & X, options?: CallOptions): Promise<unknown> {
@@ -442,7 +442,7 @@ export class FriendsSection<X extends object = {}> {
    * Returns a list of IDs of the current user's friends who installed the application.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/friends.getAppUsers
+   * Docs: https://dev.vk.com/method/friends.getAppUsers
    */
   getAppUsers(
     params?: [keyof X] extends [never] ? FriendsGetAppUsersParams : X,
@@ -455,7 +455,7 @@ export class FriendsSection<X extends object = {}> {
    * Returns a list of the user's friend lists.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/friends.getLists
+   * Docs: https://dev.vk.com/method/friends.getLists
    */
   getLists(params?: FriendsGetListsParams & X, options?: CallOptions): Promise<FriendsGetListsResponse> {
     return this.#caller.callMethod('friends.getLists', params, options);
@@ -466,7 +466,7 @@ export class FriendsSection<X extends object = {}> {
    *
    * With `target_uids` given: the TargetUids response.
    * Token types: user.
-   * @see https://dev.vk.com/method/friends.getMutual
+   * Docs: https://dev.vk.com/method/friends.getMutual
    */
   getMutual(
     params: FriendsGetMutualTargetUidsParams & X,
@@ -477,7 +477,7 @@ export class FriendsSection<X extends object = {}> {
    *
    * Without the params that select a variant: the plain response.
    * Token types: user.
-   * @see https://dev.vk.com/method/friends.getMutual
+   * Docs: https://dev.vk.com/method/friends.getMutual
    */
   getMutual(
     params?: FriendsGetMutualPlainParams & X,
@@ -488,7 +488,7 @@ export class FriendsSection<X extends object = {}> {
    *
    * When the selecting params are not known at compile time: any of the responses.
    * Token types: user.
-   * @see https://dev.vk.com/method/friends.getMutual
+   * Docs: https://dev.vk.com/method/friends.getMutual
    */
   getMutual(
     params?: FriendsGetMutualParams & X,
@@ -503,7 +503,7 @@ export class FriendsSection<X extends object = {}> {
    *
    * With `online_mobile` set and `extended` set: the OnlineMobileExtended response.
    * Token types: user.
-   * @see https://dev.vk.com/method/friends.getOnline
+   * Docs: https://dev.vk.com/method/friends.getOnline
    */
   getOnline(
     params: FriendsGetOnlineOnlineMobileExtendedParams & X,
@@ -514,7 +514,7 @@ export class FriendsSection<X extends object = {}> {
    *
    * With `online_mobile` set: the OnlineMobile response.
    * Token types: user.
-   * @see https://dev.vk.com/method/friends.getOnline
+   * Docs: https://dev.vk.com/method/friends.getOnline
    */
   getOnline(
     params: FriendsGetOnlineOnlineMobileParams & X,
@@ -525,7 +525,7 @@ export class FriendsSection<X extends object = {}> {
    *
    * With `extended` set: the Extended response.
    * Token types: user.
-   * @see https://dev.vk.com/method/friends.getOnline
+   * Docs: https://dev.vk.com/method/friends.getOnline
    */
   getOnline(
     params: FriendsGetOnlineExtendedParams & X,
@@ -536,7 +536,7 @@ export class FriendsSection<X extends object = {}> {
    *
    * Without the params that select a variant: the plain response.
    * Token types: user.
-   * @see https://dev.vk.com/method/friends.getOnline
+   * Docs: https://dev.vk.com/method/friends.getOnline
    */
   getOnline(params?: FriendsGetOnlinePlainParams & X, options?: CallOptions): Promise<FriendsGetOnlineResponse>;
   /**
@@ -544,7 +544,7 @@ export class FriendsSection<X extends object = {}> {
    *
    * When the selecting params are not known at compile time: any of the responses.
    * Token types: user.
-   * @see https://dev.vk.com/method/friends.getOnline
+   * Docs: https://dev.vk.com/method/friends.getOnline
    */
   getOnline(
     params?: FriendsGetOnlineParams & X,
@@ -563,7 +563,7 @@ export class FriendsSection<X extends object = {}> {
    * Returns a list of user IDs of the current user's recently added friends.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/friends.getRecent
+   * Docs: https://dev.vk.com/method/friends.getRecent
    */
   getRecent(params?: FriendsGetRecentParams & X, options?: CallOptions): Promise<FriendsGetRecentResponse> {
     return this.#caller.callMethod('friends.getRecent', params, options);
@@ -574,7 +574,7 @@ export class FriendsSection<X extends object = {}> {
    *
    * With `need_mutual` set: the NeedMutual response.
    * Token types: user.
-   * @see https://dev.vk.com/method/friends.getRequests
+   * Docs: https://dev.vk.com/method/friends.getRequests
    */
   getRequests(
     params: FriendsGetRequestsNeedMutualParams & X,
@@ -585,7 +585,7 @@ export class FriendsSection<X extends object = {}> {
    *
    * With `extended` set: the Extended response.
    * Token types: user.
-   * @see https://dev.vk.com/method/friends.getRequests
+   * Docs: https://dev.vk.com/method/friends.getRequests
    */
   getRequests(
     params: FriendsGetRequestsExtendedParams & X,
@@ -596,7 +596,7 @@ export class FriendsSection<X extends object = {}> {
    *
    * Without the params that select a variant: the plain response.
    * Token types: user.
-   * @see https://dev.vk.com/method/friends.getRequests
+   * Docs: https://dev.vk.com/method/friends.getRequests
    */
   getRequests(params?: FriendsGetRequestsPlainParams & X, options?: CallOptions): Promise<FriendsGetRequestsResponse>;
   /**
@@ -604,7 +604,7 @@ export class FriendsSection<X extends object = {}> {
    *
    * When the selecting params are not known at compile time: any of the responses.
    * Token types: user.
-   * @see https://dev.vk.com/method/friends.getRequests
+   * Docs: https://dev.vk.com/method/friends.getRequests
    */
   getRequests(
     params?: FriendsGetRequestsParams & X,
@@ -618,7 +618,7 @@ export class FriendsSection<X extends object = {}> {
    * Returns a list of profiles of users whom the current user may know.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/friends.getSuggestions
+   * Docs: https://dev.vk.com/method/friends.getSuggestions
    */
   getSuggestions(
     params?: FriendsGetSuggestionsParams & X,
@@ -631,7 +631,7 @@ export class FriendsSection<X extends object = {}> {
    * Returns a list of friends matching the search criteria.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/friends.search
+   * Docs: https://dev.vk.com/method/friends.search
    */
   search(params?: FriendsSearchParams & X, options?: CallOptions): Promise<FriendsSearchResponse> {
     return this.#caller.callMethod('friends.search', params, options);

@@ -29,7 +29,7 @@ export class GiftsSection<X extends object = {}> {
    * Returns a list of user gifts.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/gifts.get
+   * Docs: https://dev.vk.com/method/gifts.get
    */
   get(params?: GiftsGetParams & X, options?: CallOptions): Promise<GiftsGetResponse> {
     return this.#caller.callMethod('gifts.get', params, options);

@@ -951,7 +951,7 @@ export class GroupsSection<X extends object = {}> {
    *
    * Token types: group, user.
    * Errors: 260 AccessGroups, 104 NotFound, 706 GroupTooManyAddresses.
-   * @see https://dev.vk.com/method/groups.addAddress
+   * Docs: https://dev.vk.com/method/groups.addAddress
    */
   addAddress(params: GroupsAddAddressParams & X, options?: CallOptions): Promise<GroupsAddAddressResponse> {
     return this.#caller.callMethod('groups.addAddress', params, options);
@@ -962,7 +962,7 @@ export class GroupsSection<X extends object = {}> {
    *
    * Token types: group, user.
    * Errors: 2000 CallbackApiServersLimit.
-   * @see https://dev.vk.com/method/groups.addCallbackServer
+   * Docs: https://dev.vk.com/method/groups.addCallbackServer
    */
   addCallbackServer(
     params: GroupsAddCallbackServerParams & X,
@@ -975,7 +975,7 @@ export class GroupsSection<X extends object = {}> {
    * Allows to add a link to the community.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/groups.addLink
+   * Docs: https://dev.vk.com/method/groups.addLink
    */
   addLink(params: GroupsAddLinkParams & X, options?: CallOptions): Promise<GroupsAddLinkResponse> {
     return this.#caller.callMethod('groups.addLink', params, options);
@@ -986,7 +986,7 @@ export class GroupsSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 103 Limits.
-   * @see https://dev.vk.com/method/groups.approveRequest
+   * Docs: https://dev.vk.com/method/groups.approveRequest
    */
   approveRequest(params: GroupsApproveRequestParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('groups.approveRequest', params, options);
@@ -996,7 +996,7 @@ export class GroupsSection<X extends object = {}> {
    * Calls `groups.ban`.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/groups.ban
+   * Docs: https://dev.vk.com/method/groups.ban
    */
   ban(params: GroupsBanParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('groups.ban', params, options);
@@ -1007,7 +1007,7 @@ export class GroupsSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 103 Limits.
-   * @see https://dev.vk.com/method/groups.create
+   * Docs: https://dev.vk.com/method/groups.create
    */
   create(params: GroupsCreateParams & X, options?: CallOptions): Promise<GroupsCreateResponse> {
     return this.#caller.callMethod('groups.create', params, options);
@@ -1018,7 +1018,7 @@ export class GroupsSection<X extends object = {}> {
    *
    * Token types: group, user.
    * Errors: 260 AccessGroups, 104 NotFound.
-   * @see https://dev.vk.com/method/groups.deleteAddress
+   * Docs: https://dev.vk.com/method/groups.deleteAddress
    */
   deleteAddress(params: GroupsDeleteAddressParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('groups.deleteAddress', params, options);
@@ -1029,7 +1029,7 @@ export class GroupsSection<X extends object = {}> {
    *
    * Token types: group, user.
    * Errors: 104 NotFound.
-   * @see https://dev.vk.com/method/groups.deleteCallbackServer
+   * Docs: https://dev.vk.com/method/groups.deleteCallbackServer
    */
   deleteCallbackServer(params: GroupsDeleteCallbackServerParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('groups.deleteCallbackServer', params, options);
@@ -1039,7 +1039,7 @@ export class GroupsSection<X extends object = {}> {
    * Allows to delete a link from the community.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/groups.deleteLink
+   * Docs: https://dev.vk.com/method/groups.deleteLink
    */
   deleteLink(params: GroupsDeleteLinkParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('groups.deleteLink', params, options);
@@ -1049,7 +1049,7 @@ export class GroupsSection<X extends object = {}> {
    * Calls `groups.disableOnline`.
    *
    * Token types: group, user.
-   * @see https://dev.vk.com/method/groups.disableOnline
+   * Docs: https://dev.vk.com/method/groups.disableOnline
    */
   disableOnline(params: GroupsDisableOnlineParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('groups.disableOnline', params, options);
@@ -1060,7 +1060,7 @@ export class GroupsSection<X extends object = {}> {
    *
    * Token types: group, user.
    * Errors: 1260 InvalidAddress.
-   * @see https://dev.vk.com/method/groups.edit
+   * Docs: https://dev.vk.com/method/groups.edit
    */
   edit(params: GroupsEditParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('groups.edit', params, options);
@@ -1071,7 +1071,7 @@ export class GroupsSection<X extends object = {}> {
    *
    * Token types: group, user.
    * Errors: 260 AccessGroups, 104 NotFound, 706 GroupTooManyAddresses.
-   * @see https://dev.vk.com/method/groups.editAddress
+   * Docs: https://dev.vk.com/method/groups.editAddress
    */
   editAddress(params: GroupsEditAddressParams & X, options?: CallOptions): Promise<GroupsEditAddressResponse> {
     return this.#caller.callMethod('groups.editAddress', params, options);
@@ -1082,7 +1082,7 @@ export class GroupsSection<X extends object = {}> {
    *
    * Token types: group, user.
    * Errors: 104 NotFound.
-   * @see https://dev.vk.com/method/groups.editCallbackServer
+   * Docs: https://dev.vk.com/method/groups.editCallbackServer
    */
   editCallbackServer(params: GroupsEditCallbackServerParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('groups.editCallbackServer', params, options);
@@ -1092,7 +1092,7 @@ export class GroupsSection<X extends object = {}> {
    * Allows to edit a link in the community.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/groups.editLink
+   * Docs: https://dev.vk.com/method/groups.editLink
    */
   editLink(params: GroupsEditLinkParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('groups.editLink', params, options);
@@ -1103,7 +1103,7 @@ export class GroupsSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 700 GroupChangeCreator, 701 GroupNotInClub, 702 GroupTooManyOfficers, 703 GroupNeed2fa, 704 GroupHostNeed2fa.
-   * @see https://dev.vk.com/method/groups.editManager
+   * Docs: https://dev.vk.com/method/groups.editManager
    */
   editManager(params: GroupsEditManagerParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('groups.editManager', params, options);
@@ -1113,7 +1113,7 @@ export class GroupsSection<X extends object = {}> {
    * Calls `groups.enableOnline`.
    *
    * Token types: group, user.
-   * @see https://dev.vk.com/method/groups.enableOnline
+   * Docs: https://dev.vk.com/method/groups.enableOnline
    */
   enableOnline(params: GroupsEnableOnlineParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('groups.enableOnline', params, options);
@@ -1125,7 +1125,7 @@ export class GroupsSection<X extends object = {}> {
    * With `extended` set: the Extended response.
    * Token types: service, user.
    * Errors: 260 AccessGroups.
-   * @see https://dev.vk.com/method/groups.get
+   * Docs: https://dev.vk.com/method/groups.get
    */
   get(params: GroupsGetExtendedParams & X, options?: CallOptions): Promise<GroupsGetObjectExtendedResponse>;
   /**
@@ -1134,7 +1134,7 @@ export class GroupsSection<X extends object = {}> {
    * Without the params that select a variant: the plain response.
    * Token types: service, user.
    * Errors: 260 AccessGroups.
-   * @see https://dev.vk.com/method/groups.get
+   * Docs: https://dev.vk.com/method/groups.get
    */
   get(params?: GroupsGetPlainParams & X, options?: CallOptions): Promise<GroupsGetResponse>;
   /**
@@ -1143,7 +1143,7 @@ export class GroupsSection<X extends object = {}> {
    * When the selecting params are not known at compile time: any of the responses.
    * Token types: service, user.
    * Errors: 260 AccessGroups.
-   * @see https://dev.vk.com/method/groups.get
+   * Docs: https://dev.vk.com/method/groups.get
    */
   get(
     params?: GroupsGetParams & X,
@@ -1158,7 +1158,7 @@ export class GroupsSection<X extends object = {}> {
    *
    * Token types: service, user.
    * Errors: 125 ParamGroupId, 260 AccessGroups.
-   * @see https://dev.vk.com/method/groups.getAddresses
+   * Docs: https://dev.vk.com/method/groups.getAddresses
    */
   getAddresses(params: GroupsGetAddressesParams & X, options?: CallOptions): Promise<GroupsGetAddressesResponse> {
     return this.#caller.callMethod('groups.getAddresses', params, options);
@@ -1169,7 +1169,7 @@ export class GroupsSection<X extends object = {}> {
    *
    * Token types: group, user.
    * Errors: 104 NotFound.
-   * @see https://dev.vk.com/method/groups.getBanned
+   * Docs: https://dev.vk.com/method/groups.getBanned
    */
   getBanned(params: GroupsGetBannedParams & X, options?: CallOptions): Promise<GroupsGetBannedResponse> {
     return this.#caller.callMethod('groups.getBanned', params, options);
@@ -1179,7 +1179,7 @@ export class GroupsSection<X extends object = {}> {
    * Returns information about communities by their IDs.
    *
    * Token types: group, service, user.
-   * @see https://dev.vk.com/method/groups.getById
+   * Docs: https://dev.vk.com/method/groups.getById
    */
   getById(params?: GroupsGetByIdParams & X, options?: CallOptions): Promise<GroupsGetByIdObjectResponse> {
     return this.#caller.callMethod('groups.getById', params, options);
@@ -1189,7 +1189,7 @@ export class GroupsSection<X extends object = {}> {
    * Returns Callback API confirmation code for the community.
    *
    * Token types: group, user.
-   * @see https://dev.vk.com/method/groups.getCallbackConfirmationCode
+   * Docs: https://dev.vk.com/method/groups.getCallbackConfirmationCode
    */
   getCallbackConfirmationCode(
     params: GroupsGetCallbackConfirmationCodeParams & X,
@@ -1202,7 +1202,7 @@ export class GroupsSection<X extends object = {}> {
    * Calls `groups.getCallbackServers`.
    *
    * Token types: group, user.
-   * @see https://dev.vk.com/method/groups.getCallbackServers
+   * Docs: https://dev.vk.com/method/groups.getCallbackServers
    */
   getCallbackServers(
     params: GroupsGetCallbackServersParams & X,
@@ -1216,7 +1216,7 @@ export class GroupsSection<X extends object = {}> {
    *
    * Token types: group, user.
    * Errors: 104 NotFound.
-   * @see https://dev.vk.com/method/groups.getCallbackSettings
+   * Docs: https://dev.vk.com/method/groups.getCallbackSettings
    */
   getCallbackSettings(
     params: GroupsGetCallbackSettingsParams & X,
@@ -1230,7 +1230,7 @@ export class GroupsSection<X extends object = {}> {
    *
    * With `extended` set: the Extended response.
    * Token types: user.
-   * @see https://dev.vk.com/method/groups.getCatalogInfo
+   * Docs: https://dev.vk.com/method/groups.getCatalogInfo
    */
   getCatalogInfo(
     params: GroupsGetCatalogInfoExtendedParams & X,
@@ -1241,7 +1241,7 @@ export class GroupsSection<X extends object = {}> {
    *
    * Without the params that select a variant: the plain response.
    * Token types: user.
-   * @see https://dev.vk.com/method/groups.getCatalogInfo
+   * Docs: https://dev.vk.com/method/groups.getCatalogInfo
    */
   getCatalogInfo(
     params?: GroupsGetCatalogInfoPlainParams & X,
@@ -1252,7 +1252,7 @@ export class GroupsSection<X extends object = {}> {
    *
    * When the selecting params are not known at compile time: any of the responses.
    * Token types: user.
-   * @see https://dev.vk.com/method/groups.getCatalogInfo
+   * Docs: https://dev.vk.com/method/groups.getCatalogInfo
    */
   getCatalogInfo(
     params?: GroupsGetCatalogInfoParams & X,
@@ -1266,7 +1266,7 @@ export class GroupsSection<X extends object = {}> {
    * Returns invited users list of a community
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/groups.getInvitedUsers
+   * Docs: https://dev.vk.com/method/groups.getInvitedUsers
    */
   getInvitedUsers(
     params: GroupsGetInvitedUsersParams & X,
@@ -1280,7 +1280,7 @@ export class GroupsSection<X extends object = {}> {
    *
    * With `extended` set: the Extended response.
    * Token types: user.
-   * @see https://dev.vk.com/method/groups.getInvites
+   * Docs: https://dev.vk.com/method/groups.getInvites
    */
   getInvites(
     params: GroupsGetInvitesExtendedParams & X,
@@ -1291,7 +1291,7 @@ export class GroupsSection<X extends object = {}> {
    *
    * Without the params that select a variant: the plain response.
    * Token types: user.
-   * @see https://dev.vk.com/method/groups.getInvites
+   * Docs: https://dev.vk.com/method/groups.getInvites
    */
   getInvites(params?: GroupsGetInvitesPlainParams & X, options?: CallOptions): Promise<GroupsGetInvitesResponse>;
   /**
@@ -1299,7 +1299,7 @@ export class GroupsSection<X extends object = {}> {
    *
    * When the selecting params are not known at compile time: any of the responses.
    * Token types: user.
-   * @see https://dev.vk.com/method/groups.getInvites
+   * Docs: https://dev.vk.com/method/groups.getInvites
    */
   getInvites(
     params?: GroupsGetInvitesParams & X,
@@ -1313,7 +1313,7 @@ export class GroupsSection<X extends object = {}> {
    * Returns the data needed to query a Long Poll server for events
    *
    * Token types: group, user.
-   * @see https://dev.vk.com/method/groups.getLongPollServer
+   * Docs: https://dev.vk.com/method/groups.getLongPollServer
    */
   getLongPollServer(
     params: GroupsGetLongPollServerParams & X,
@@ -1326,7 +1326,7 @@ export class GroupsSection<X extends object = {}> {
    * Returns Long Poll notification settings
    *
    * Token types: group, user.
-   * @see https://dev.vk.com/method/groups.getLongPollSettings
+   * Docs: https://dev.vk.com/method/groups.getLongPollSettings
    */
   getLongPollSettings(
     params: GroupsGetLongPollSettingsParams & X,
@@ -1341,7 +1341,7 @@ export class GroupsSection<X extends object = {}> {
    * With non-empty `fields`: the Fields response.
    * Token types: group, service, user.
    * Errors: 125 ParamGroupId.
-   * @see https://dev.vk.com/method/groups.getMembers
+   * Docs: https://dev.vk.com/method/groups.getMembers
    */
   getMembers(params: GroupsGetMembersFieldsParams & X, options?: CallOptions): Promise<GroupsGetMembersFieldsResponse>;
   /**
@@ -1350,7 +1350,7 @@ export class GroupsSection<X extends object = {}> {
    * With `filter`: 'managers': the Managers response.
    * Token types: group, service, user.
    * Errors: 125 ParamGroupId.
-   * @see https://dev.vk.com/method/groups.getMembers
+   * Docs: https://dev.vk.com/method/groups.getMembers
    */
   getMembers(
     params: GroupsGetMembersManagersParams & X,
@@ -1362,7 +1362,7 @@ export class GroupsSection<X extends object = {}> {
    * Without the params that select a variant: the plain response.
    * Token types: group, service, user.
    * Errors: 125 ParamGroupId.
-   * @see https://dev.vk.com/method/groups.getMembers
+   * Docs: https://dev.vk.com/method/groups.getMembers
    */
   getMembers(params?: GroupsGetMembersPlainParams & X, options?: CallOptions): Promise<GroupsGetMembersResponse>;
   /**
@@ -1371,7 +1371,7 @@ export class GroupsSection<X extends object = {}> {
    * When the selecting params are not known at compile time: any of the responses.
    * Token types: group, service, user.
    * Errors: 125 ParamGroupId.
-   * @see https://dev.vk.com/method/groups.getMembers
+   * Docs: https://dev.vk.com/method/groups.getMembers
    */
   getMembers(
     params?: GroupsGetMembersParams & X,
@@ -1385,7 +1385,7 @@ export class GroupsSection<X extends object = {}> {
    * Calls `groups.getOnlineStatus`.
    *
    * Token types: group, user.
-   * @see https://dev.vk.com/method/groups.getOnlineStatus
+   * Docs: https://dev.vk.com/method/groups.getOnlineStatus
    */
   getOnlineStatus(
     params: GroupsGetOnlineStatusParams & X,
@@ -1399,7 +1399,7 @@ export class GroupsSection<X extends object = {}> {
    *
    * With non-empty `fields`: the Fields response.
    * Token types: user.
-   * @see https://dev.vk.com/method/groups.getRequests
+   * Docs: https://dev.vk.com/method/groups.getRequests
    */
   getRequests(
     params: GroupsGetRequestsFieldsParams & X,
@@ -1410,7 +1410,7 @@ export class GroupsSection<X extends object = {}> {
    *
    * Without the params that select a variant: the plain response.
    * Token types: user.
-   * @see https://dev.vk.com/method/groups.getRequests
+   * Docs: https://dev.vk.com/method/groups.getRequests
    */
   getRequests(params: GroupsGetRequestsPlainParams & X, options?: CallOptions): Promise<GroupsGetRequestsResponse>;
   /**
@@ -1418,7 +1418,7 @@ export class GroupsSection<X extends object = {}> {
    *
    * When the selecting params are not known at compile time: any of the responses.
    * Token types: user.
-   * @see https://dev.vk.com/method/groups.getRequests
+   * Docs: https://dev.vk.com/method/groups.getRequests
    */
   getRequests(
     params: GroupsGetRequestsParams & X,
@@ -1432,7 +1432,7 @@ export class GroupsSection<X extends object = {}> {
    * Returns community settings.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/groups.getSettings
+   * Docs: https://dev.vk.com/method/groups.getSettings
    */
   getSettings(params: GroupsGetSettingsParams & X, options?: CallOptions): Promise<GroupsGetSettingsResponse> {
     return this.#caller.callMethod('groups.getSettings', params, options);
@@ -1442,7 +1442,7 @@ export class GroupsSection<X extends object = {}> {
    * List of group's tags
    *
    * Token types: group, user.
-   * @see https://dev.vk.com/method/groups.getTagList
+   * Docs: https://dev.vk.com/method/groups.getTagList
    */
   getTagList(params: GroupsGetTagListParams & X, options?: CallOptions): Promise<GroupsGetTagListResponse> {
     return this.#caller.callMethod('groups.getTagList', params, options);
@@ -1452,7 +1452,7 @@ export class GroupsSection<X extends object = {}> {
    * Calls `groups.getTokenPermissions`.
    *
    * Token types: group.
-   * @see https://dev.vk.com/method/groups.getTokenPermissions
+   * Docs: https://dev.vk.com/method/groups.getTokenPermissions
    */
   getTokenPermissions(
     params?: [keyof X] extends [never] ? GroupsGetTokenPermissionsParams : X,
@@ -1467,7 +1467,7 @@ export class GroupsSection<X extends object = {}> {
    * With `user_ids_list` given: the UserIds response.
    * Token types: user.
    * Errors: 103 Limits.
-   * @see https://dev.vk.com/method/groups.invite
+   * Docs: https://dev.vk.com/method/groups.invite
    */
   invite(params: GroupsInviteUserIdsParams & X, options?: CallOptions): Promise<GroupsInviteUserIdsListResponse>;
   /**
@@ -1476,7 +1476,7 @@ export class GroupsSection<X extends object = {}> {
    * Without the params that select a variant: the plain response.
    * Token types: user.
    * Errors: 103 Limits.
-   * @see https://dev.vk.com/method/groups.invite
+   * Docs: https://dev.vk.com/method/groups.invite
    */
   invite(params: GroupsInvitePlainParams & X, options?: CallOptions): Promise<BaseOkResponse>;
   /**
@@ -1485,7 +1485,7 @@ export class GroupsSection<X extends object = {}> {
    * When the selecting params are not known at compile time: any of the responses.
    * Token types: user.
    * Errors: 103 Limits.
-   * @see https://dev.vk.com/method/groups.invite
+   * Docs: https://dev.vk.com/method/groups.invite
    */
   invite(
     params: GroupsInviteParams & X,
@@ -1500,7 +1500,7 @@ export class GroupsSection<X extends object = {}> {
    *
    * With `user_ids` given and `extended` set: the UserIdsExtended response.
    * Token types: group, service, user.
-   * @see https://dev.vk.com/method/groups.isMember
+   * Docs: https://dev.vk.com/method/groups.isMember
    */
   isMember(
     params: GroupsIsMemberUserIdsExtendedParams & X,
@@ -1511,7 +1511,7 @@ export class GroupsSection<X extends object = {}> {
    *
    * With `user_ids` given: the UserIds response.
    * Token types: group, service, user.
-   * @see https://dev.vk.com/method/groups.isMember
+   * Docs: https://dev.vk.com/method/groups.isMember
    */
   isMember(params: GroupsIsMemberUserIdsParams & X, options?: CallOptions): Promise<GroupsIsMemberUserIdsResponse>;
   /**
@@ -1519,7 +1519,7 @@ export class GroupsSection<X extends object = {}> {
    *
    * With `extended` set: the Extended response.
    * Token types: group, service, user.
-   * @see https://dev.vk.com/method/groups.isMember
+   * Docs: https://dev.vk.com/method/groups.isMember
    */
   isMember(params: GroupsIsMemberExtendedParams & X, options?: CallOptions): Promise<GroupsIsMemberExtendedResponse>;
   /**
@@ -1527,7 +1527,7 @@ export class GroupsSection<X extends object = {}> {
    *
    * Without the params that select a variant: the plain response.
    * Token types: group, service, user.
-   * @see https://dev.vk.com/method/groups.isMember
+   * Docs: https://dev.vk.com/method/groups.isMember
    */
   isMember(params: GroupsIsMemberPlainParams & X, options?: CallOptions): Promise<BaseBoolResponse>;
   /**
@@ -1535,7 +1535,7 @@ export class GroupsSection<X extends object = {}> {
    *
    * When the selecting params are not known at compile time: any of the responses.
    * Token types: group, service, user.
-   * @see https://dev.vk.com/method/groups.isMember
+   * Docs: https://dev.vk.com/method/groups.isMember
    */
   isMember(
     params: GroupsIsMemberParams & X,
@@ -1555,7 +1555,7 @@ export class GroupsSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 103 Limits, 714 GroupInviteLinksNotValid.
-   * @see https://dev.vk.com/method/groups.join
+   * Docs: https://dev.vk.com/method/groups.join
    */
   join(params: GroupsJoinParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('groups.join', params, options);
@@ -1565,7 +1565,7 @@ export class GroupsSection<X extends object = {}> {
    * With this method you can leave a group, public page, or event.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/groups.leave
+   * Docs: https://dev.vk.com/method/groups.leave
    */
   leave(params: GroupsLeaveParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('groups.leave', params, options);
@@ -1575,7 +1575,7 @@ export class GroupsSection<X extends object = {}> {
    * Removes a user from the community.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/groups.removeUser
+   * Docs: https://dev.vk.com/method/groups.removeUser
    */
   removeUser(params: GroupsRemoveUserParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('groups.removeUser', params, options);
@@ -1585,7 +1585,7 @@ export class GroupsSection<X extends object = {}> {
    * Allows to reorder links in the community.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/groups.reorderLink
+   * Docs: https://dev.vk.com/method/groups.reorderLink
    */
   reorderLink(params: GroupsReorderLinkParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('groups.reorderLink', params, options);
@@ -1595,7 +1595,7 @@ export class GroupsSection<X extends object = {}> {
    * Returns a list of communities matching the search criteria.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/groups.search
+   * Docs: https://dev.vk.com/method/groups.search
    */
   search(params: GroupsSearchParams & X, options?: CallOptions): Promise<GroupsSearchResponse> {
     return this.#caller.callMethod('groups.search', params, options);
@@ -1606,7 +1606,7 @@ export class GroupsSection<X extends object = {}> {
    *
    * Token types: group, user.
    * Errors: 104 NotFound.
-   * @see https://dev.vk.com/method/groups.setCallbackSettings
+   * Docs: https://dev.vk.com/method/groups.setCallbackSettings
    */
   setCallbackSettings(params: GroupsSetCallbackSettingsParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('groups.setCallbackSettings', params, options);
@@ -1616,7 +1616,7 @@ export class GroupsSection<X extends object = {}> {
    * Sets Long Poll notification settings
    *
    * Token types: group, user.
-   * @see https://dev.vk.com/method/groups.setLongPollSettings
+   * Docs: https://dev.vk.com/method/groups.setLongPollSettings
    */
   setLongPollSettings(params: GroupsSetLongPollSettingsParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('groups.setLongPollSettings', params, options);
@@ -1626,7 +1626,7 @@ export class GroupsSection<X extends object = {}> {
    * Calls `groups.setSettings`.
    *
    * Token types: group, user.
-   * @see https://dev.vk.com/method/groups.setSettings
+   * Docs: https://dev.vk.com/method/groups.setSettings
    */
   setSettings(params: GroupsSetSettingsParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('groups.setSettings', params, options);
@@ -1636,7 +1636,7 @@ export class GroupsSection<X extends object = {}> {
    * In order to save note about group participant
    *
    * Token types: group, user.
-   * @see https://dev.vk.com/method/groups.setUserNote
+   * Docs: https://dev.vk.com/method/groups.setUserNote
    */
   setUserNote(params: GroupsSetUserNoteParams & X, options?: CallOptions): Promise<BaseBoolResponse> {
     return this.#caller.callMethod('groups.setUserNote', params, options);
@@ -1646,7 +1646,7 @@ export class GroupsSection<X extends object = {}> {
    * Add new group's tag
    *
    * Token types: group, user.
-   * @see https://dev.vk.com/method/groups.tagAdd
+   * Docs: https://dev.vk.com/method/groups.tagAdd
    */
   tagAdd(params: GroupsTagAddParams & X, options?: CallOptions): Promise<BaseBoolResponse> {
     return this.#caller.callMethod('groups.tagAdd', params, options);
@@ -1656,7 +1656,7 @@ export class GroupsSection<X extends object = {}> {
    * Bind or unbind group's tag to user
    *
    * Token types: group, user.
-   * @see https://dev.vk.com/method/groups.tagBind
+   * Docs: https://dev.vk.com/method/groups.tagBind
    */
   tagBind(params: GroupsTagBindParams & X, options?: CallOptions): Promise<BaseBoolResponse> {
     return this.#caller.callMethod('groups.tagBind', params, options);
@@ -1666,7 +1666,7 @@ export class GroupsSection<X extends object = {}> {
    * Delete group's tag
    *
    * Token types: group, user.
-   * @see https://dev.vk.com/method/groups.tagDelete
+   * Docs: https://dev.vk.com/method/groups.tagDelete
    */
   tagDelete(params: GroupsTagDeleteParams & X, options?: CallOptions): Promise<BaseBoolResponse> {
     return this.#caller.callMethod('groups.tagDelete', params, options);
@@ -1676,7 +1676,7 @@ export class GroupsSection<X extends object = {}> {
    * Update group's tag
    *
    * Token types: group, user.
-   * @see https://dev.vk.com/method/groups.tagUpdate
+   * Docs: https://dev.vk.com/method/groups.tagUpdate
    */
   tagUpdate(params: GroupsTagUpdateParams & X, options?: CallOptions): Promise<BaseBoolResponse> {
     return this.#caller.callMethod('groups.tagUpdate', params, options);
@@ -1687,7 +1687,7 @@ export class GroupsSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 1431 MarketShopAlreadyEnabled, 1432 MarketShopAlreadyDisabled.
-   * @see https://dev.vk.com/method/groups.toggleMarket
+   * Docs: https://dev.vk.com/method/groups.toggleMarket
    */
   toggleMarket(params: GroupsToggleMarketParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('groups.toggleMarket', params, options);
@@ -1697,7 +1697,7 @@ export class GroupsSection<X extends object = {}> {
    * Calls `groups.unban`.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/groups.unban
+   * Docs: https://dev.vk.com/method/groups.unban
    */
   unban(params: GroupsUnbanParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('groups.unban', params, options);

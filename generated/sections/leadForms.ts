@@ -91,7 +91,7 @@ export class LeadFormsSection<X extends object = {}> {
    * Calls `leadForms.create`.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/leadForms.create
+   * Docs: https://dev.vk.com/method/leadForms.create
    */
   create(params: LeadFormsCreateParams & X, options?: CallOptions): Promise<LeadFormsCreateResponse> {
     return this.#caller.callMethod('leadForms.create', params, options);
@@ -102,7 +102,7 @@ export class LeadFormsSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 104 NotFound.
-   * @see https://dev.vk.com/method/leadForms.delete
+   * Docs: https://dev.vk.com/method/leadForms.delete
    */
   delete(params: LeadFormsDeleteParams & X, options?: CallOptions): Promise<LeadFormsDeleteResponse> {
     return this.#caller.callMethod('leadForms.delete', params, options);
@@ -113,7 +113,7 @@ export class LeadFormsSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 104 NotFound.
-   * @see https://dev.vk.com/method/leadForms.get
+   * Docs: https://dev.vk.com/method/leadForms.get
    */
   get(params: LeadFormsGetParams & X, options?: CallOptions): Promise<LeadFormsGetResponse> {
     return this.#caller.callMethod('leadForms.get', params, options);
@@ -124,7 +124,7 @@ export class LeadFormsSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 104 NotFound.
-   * @see https://dev.vk.com/method/leadForms.getLeads
+   * Docs: https://dev.vk.com/method/leadForms.getLeads
    */
   getLeads(params: LeadFormsGetLeadsParams & X, options?: CallOptions): Promise<LeadFormsGetLeadsResponse> {
     return this.#caller.callMethod('leadForms.getLeads', params, options);
@@ -134,7 +134,7 @@ export class LeadFormsSection<X extends object = {}> {
    * Calls `leadForms.getUploadURL`.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/leadForms.getUploadURL
+   * Docs: https://dev.vk.com/method/leadForms.getUploadURL
    */
   getUploadURL(
     params?: [keyof X] extends [never] ? LeadFormsGetUploadURLParams : X,
@@ -147,7 +147,7 @@ export class LeadFormsSection<X extends object = {}> {
    * Calls `leadForms.list`.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/leadForms.list
+   * Docs: https://dev.vk.com/method/leadForms.list
    */
   list(params: LeadFormsListParams & X, options?: CallOptions): Promise<LeadFormsListResponse> {
     return this.#caller.callMethod('leadForms.list', params, options);
@@ -158,7 +158,7 @@ export class LeadFormsSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 104 NotFound.
-   * @see https://dev.vk.com/method/leadForms.update
+   * Docs: https://dev.vk.com/method/leadForms.update
    */
   update(params: LeadFormsUpdateParams & X, options?: CallOptions): Promise<LeadFormsCreateResponse> {
     return this.#caller.callMethod('leadForms.update', params, options);

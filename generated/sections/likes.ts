@@ -101,7 +101,7 @@ export class LikesSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 232 LikesReactionCanNotBeApplied.
-   * @see https://dev.vk.com/method/likes.add
+   * Docs: https://dev.vk.com/method/likes.add
    */
   add(params: LikesAddParams & X, options?: CallOptions): Promise<LikesAddResponse> {
     return this.#caller.callMethod('likes.add', params, options);
@@ -111,7 +111,7 @@ export class LikesSection<X extends object = {}> {
    * Deletes the specified object from the 'Likes' list of the current user.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/likes.delete
+   * Docs: https://dev.vk.com/method/likes.delete
    */
   delete(params: LikesDeleteParams & X, options?: CallOptions): Promise<LikesDeleteResponse> {
     return this.#caller.callMethod('likes.delete', params, options);
@@ -123,7 +123,7 @@ export class LikesSection<X extends object = {}> {
    * With `extended` set: the Extended response.
    * Token types: service, user.
    * Errors: 232 LikesReactionCanNotBeApplied.
-   * @see https://dev.vk.com/method/likes.getList
+   * Docs: https://dev.vk.com/method/likes.getList
    */
   getList(params: LikesGetListExtendedParams & X, options?: CallOptions): Promise<LikesGetListExtendedResponse>;
   /**
@@ -132,7 +132,7 @@ export class LikesSection<X extends object = {}> {
    * Without the params that select a variant: the plain response.
    * Token types: service, user.
    * Errors: 232 LikesReactionCanNotBeApplied.
-   * @see https://dev.vk.com/method/likes.getList
+   * Docs: https://dev.vk.com/method/likes.getList
    */
   getList(params: LikesGetListPlainParams & X, options?: CallOptions): Promise<LikesGetListResponse>;
   /**
@@ -141,7 +141,7 @@ export class LikesSection<X extends object = {}> {
    * When the selecting params are not known at compile time: any of the responses.
    * Token types: service, user.
    * Errors: 232 LikesReactionCanNotBeApplied.
-   * @see https://dev.vk.com/method/likes.getList
+   * Docs: https://dev.vk.com/method/likes.getList
    */
   getList(
     params: LikesGetListParams & X,
@@ -155,7 +155,7 @@ export class LikesSection<X extends object = {}> {
    * Checks for the object in the 'Likes' list of the specified user.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/likes.isLiked
+   * Docs: https://dev.vk.com/method/likes.isLiked
    */
   isLiked(params: LikesIsLikedParams & X, options?: CallOptions): Promise<LikesIsLikedResponse> {
     return this.#caller.callMethod('likes.isLiked', params, options);

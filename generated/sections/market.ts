@@ -656,7 +656,7 @@ export class MarketSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 205 AccessMarket, 1405 MarketTooManyItems, 1408 MarketItemHasBadLinks, 1416 MarketVariantNotFound, 1417 MarketPropertyNotFound, 1426 MarketGroupingItemsMustHaveDistinctProperties, 1425 MarketGroupingMustContainMoreThanOneItem, 1433 MarketPhotosCropInvalidFormat, 1434 MarketPhotosCropOverflow, 1435 MarketPhotosCropSizeTooLow, 1438 MarketNotEnabled, 1406 MarketTooManyItemsInAlbum.
-   * @see https://dev.vk.com/method/market.add
+   * Docs: https://dev.vk.com/method/market.add
    */
   add(params: MarketAddParams & X, options?: CallOptions): Promise<MarketAddResponse> {
     return this.#caller.callMethod('market.add', params, options);
@@ -667,7 +667,7 @@ export class MarketSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 1407 MarketTooManyAlbums, 1438 MarketNotEnabled, 1446 MarketAlbumMainHidden.
-   * @see https://dev.vk.com/method/market.addAlbum
+   * Docs: https://dev.vk.com/method/market.addAlbum
    */
   addAlbum(params: MarketAddAlbumParams & X, options?: CallOptions): Promise<MarketAddAlbumResponse> {
     return this.#caller.callMethod('market.addAlbum', params, options);
@@ -678,7 +678,7 @@ export class MarketSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 1411 MarketVariantsError, 1421 MarketNameTooLong, 1424 MarketUnknownPropertyType, 1418 MarketMaxPropertiesLimitExceed, 1410 MarketVariantsNotEnabled, 1438 MarketNotEnabled.
-   * @see https://dev.vk.com/method/market.addProperty
+   * Docs: https://dev.vk.com/method/market.addProperty
    */
   addProperty(params: MarketAddPropertyParams & X, options?: CallOptions): Promise<MarketAddPropertyResponse> {
     return this.#caller.callMethod('market.addProperty', params, options);
@@ -689,7 +689,7 @@ export class MarketSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 1411 MarketVariantsError, 1409 MarketExtendedNotEnabled, 1423 MarketVariantValueTooLong, 1419 MarketMaxVariantsLimitExceed, 1417 MarketPropertyNotFound, 1438 MarketNotEnabled.
-   * @see https://dev.vk.com/method/market.addPropertyVariant
+   * Docs: https://dev.vk.com/method/market.addPropertyVariant
    */
   addPropertyVariant(
     params: MarketAddPropertyVariantParams & X,
@@ -703,7 +703,7 @@ export class MarketSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 1402 MarketAlbumNotFound, 1438 MarketNotEnabled, 1403 MarketItemNotFound, 1406 MarketTooManyItemsInAlbum, 1404 MarketItemAlreadyAdded.
-   * @see https://dev.vk.com/method/market.addToAlbum
+   * Docs: https://dev.vk.com/method/market.addToAlbum
    */
   addToAlbum(params: MarketAddToAlbumParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('market.addToAlbum', params, options);
@@ -713,7 +713,7 @@ export class MarketSection<X extends object = {}> {
    * Creates a new comment for an item.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/market.createComment
+   * Docs: https://dev.vk.com/method/market.createComment
    */
   createComment(params: MarketCreateCommentParams & X, options?: CallOptions): Promise<MarketCreateCommentResponse> {
     return this.#caller.callMethod('market.createComment', params, options);
@@ -724,7 +724,7 @@ export class MarketSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 205 AccessMarket, 1438 MarketNotEnabled, 1403 MarketItemNotFound.
-   * @see https://dev.vk.com/method/market.delete
+   * Docs: https://dev.vk.com/method/market.delete
    */
   delete(params: MarketDeleteParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('market.delete', params, options);
@@ -735,7 +735,7 @@ export class MarketSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 1402 MarketAlbumNotFound, 1438 MarketNotEnabled.
-   * @see https://dev.vk.com/method/market.deleteAlbum
+   * Docs: https://dev.vk.com/method/market.deleteAlbum
    */
   deleteAlbum(params: MarketDeleteAlbumParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('market.deleteAlbum', params, options);
@@ -745,7 +745,7 @@ export class MarketSection<X extends object = {}> {
    * Deletes an item's comment
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/market.deleteComment
+   * Docs: https://dev.vk.com/method/market.deleteComment
    */
   deleteComment(params: MarketDeleteCommentParams & X, options?: CallOptions): Promise<BaseBoolResponse> {
     return this.#caller.callMethod('market.deleteComment', params, options);
@@ -756,7 +756,7 @@ export class MarketSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 1411 MarketVariantsError, 1409 MarketExtendedNotEnabled, 1417 MarketPropertyNotFound, 1438 MarketNotEnabled.
-   * @see https://dev.vk.com/method/market.deleteProperty
+   * Docs: https://dev.vk.com/method/market.deleteProperty
    */
   deleteProperty(params: MarketDeletePropertyParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('market.deleteProperty', params, options);
@@ -767,7 +767,7 @@ export class MarketSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 1411 MarketVariantsError, 1409 MarketExtendedNotEnabled, 1417 MarketPropertyNotFound, 1416 MarketVariantNotFound, 1438 MarketNotEnabled.
-   * @see https://dev.vk.com/method/market.deletePropertyVariant
+   * Docs: https://dev.vk.com/method/market.deletePropertyVariant
    */
   deletePropertyVariant(params: MarketDeletePropertyVariantParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('market.deletePropertyVariant', params, options);
@@ -778,7 +778,7 @@ export class MarketSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 205 AccessMarket, 1403 MarketItemNotFound, 1408 MarketItemHasBadLinks, 1412 MarketGroupingItemsWithDifferentProperties, 1413 MarketGroupingAlreadyHasSuchVariant, 1433 MarketPhotosCropInvalidFormat, 1434 MarketPhotosCropOverflow, 1435 MarketPhotosCropSizeTooLow, 1438 MarketNotEnabled.
-   * @see https://dev.vk.com/method/market.edit
+   * Docs: https://dev.vk.com/method/market.edit
    */
   edit(params: MarketEditParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('market.edit', params, options);
@@ -789,7 +789,7 @@ export class MarketSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 1402 MarketAlbumNotFound, 1438 MarketNotEnabled, 1446 MarketAlbumMainHidden, 1457 MarketFailedToSetAlbumAsMain, 1458 MarketFailedToUnsetAlbumAsMain.
-   * @see https://dev.vk.com/method/market.editAlbum
+   * Docs: https://dev.vk.com/method/market.editAlbum
    */
   editAlbum(params: MarketEditAlbumParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('market.editAlbum', params, options);
@@ -799,7 +799,7 @@ export class MarketSection<X extends object = {}> {
    * Chages item comment's text
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/market.editComment
+   * Docs: https://dev.vk.com/method/market.editComment
    */
   editComment(params: MarketEditCommentParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('market.editComment', params, options);
@@ -810,7 +810,7 @@ export class MarketSection<X extends object = {}> {
    *
    * Token types: group, user.
    * Errors: 1427 MarketOrdersNoCartItems, 1429 MarketInvalidDimensions, 1430 MarketCantChangeVkpayStatus, 1456 MarketOrdersInvalidStatus.
-   * @see https://dev.vk.com/method/market.editOrder
+   * Docs: https://dev.vk.com/method/market.editOrder
    */
   editOrder(params: MarketEditOrderParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('market.editOrder', params, options);
@@ -821,7 +821,7 @@ export class MarketSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 1411 MarketVariantsError, 1421 MarketNameTooLong, 1424 MarketUnknownPropertyType, 1438 MarketNotEnabled.
-   * @see https://dev.vk.com/method/market.editProperty
+   * Docs: https://dev.vk.com/method/market.editProperty
    */
   editProperty(params: MarketEditPropertyParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('market.editProperty', params, options);
@@ -832,7 +832,7 @@ export class MarketSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 1411 MarketVariantsError, 1409 MarketExtendedNotEnabled, 1421 MarketNameTooLong, 1423 MarketVariantValueTooLong, 1416 MarketVariantNotFound, 1438 MarketNotEnabled.
-   * @see https://dev.vk.com/method/market.editPropertyVariant
+   * Docs: https://dev.vk.com/method/market.editPropertyVariant
    */
   editPropertyVariant(params: MarketEditPropertyVariantParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('market.editPropertyVariant', params, options);
@@ -842,7 +842,7 @@ export class MarketSection<X extends object = {}> {
    * Returns a filter list of market categories.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/market.filterCategories
+   * Docs: https://dev.vk.com/method/market.filterCategories
    */
   filterCategories(
     params?: MarketFilterCategoriesParams & X,
@@ -856,7 +856,7 @@ export class MarketSection<X extends object = {}> {
    *
    * With `extended` set: the Extended response.
    * Token types: user.
-   * @see https://dev.vk.com/method/market.get
+   * Docs: https://dev.vk.com/method/market.get
    */
   get(params: MarketGetExtendedParams & X, options?: CallOptions): Promise<MarketGetExtendedResponse>;
   /**
@@ -864,7 +864,7 @@ export class MarketSection<X extends object = {}> {
    *
    * Without the params that select a variant: the plain response.
    * Token types: user.
-   * @see https://dev.vk.com/method/market.get
+   * Docs: https://dev.vk.com/method/market.get
    */
   get(params: MarketGetPlainParams & X, options?: CallOptions): Promise<MarketGetResponse>;
   /**
@@ -872,7 +872,7 @@ export class MarketSection<X extends object = {}> {
    *
    * When the selecting params are not known at compile time: any of the responses.
    * Token types: user.
-   * @see https://dev.vk.com/method/market.get
+   * Docs: https://dev.vk.com/method/market.get
    */
   get(params: MarketGetParams & X, options?: CallOptions): Promise<MarketGetResponse | MarketGetExtendedResponse>;
   get(params: MarketGetParams & X, options?: CallOptions): Promise<unknown> {
@@ -883,7 +883,7 @@ export class MarketSection<X extends object = {}> {
    * Returns items album's data
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/market.getAlbumById
+   * Docs: https://dev.vk.com/method/market.getAlbumById
    */
   getAlbumById(params: MarketGetAlbumByIdParams & X, options?: CallOptions): Promise<MarketGetAlbumByIdResponse> {
     return this.#caller.callMethod('market.getAlbumById', params, options);
@@ -893,7 +893,7 @@ export class MarketSection<X extends object = {}> {
    * Returns community's market collections list.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/market.getAlbums
+   * Docs: https://dev.vk.com/method/market.getAlbums
    */
   getAlbums(params: MarketGetAlbumsParams & X, options?: CallOptions): Promise<MarketGetAlbumsResponse> {
     return this.#caller.callMethod('market.getAlbums', params, options);
@@ -905,7 +905,7 @@ export class MarketSection<X extends object = {}> {
    * With `extended` set: the Extended response.
    * Token types: user.
    * Errors: 1525 MarketDisabled, 1526 MarketServicesDisabled.
-   * @see https://dev.vk.com/method/market.getById
+   * Docs: https://dev.vk.com/method/market.getById
    */
   getById(params: MarketGetByIdExtendedParams & X, options?: CallOptions): Promise<MarketGetByIdExtendedResponse>;
   /**
@@ -914,7 +914,7 @@ export class MarketSection<X extends object = {}> {
    * Without the params that select a variant: the plain response.
    * Token types: user.
    * Errors: 1525 MarketDisabled, 1526 MarketServicesDisabled.
-   * @see https://dev.vk.com/method/market.getById
+   * Docs: https://dev.vk.com/method/market.getById
    */
   getById(params: MarketGetByIdPlainParams & X, options?: CallOptions): Promise<MarketGetByIdResponse>;
   /**
@@ -923,7 +923,7 @@ export class MarketSection<X extends object = {}> {
    * When the selecting params are not known at compile time: any of the responses.
    * Token types: user.
    * Errors: 1525 MarketDisabled, 1526 MarketServicesDisabled.
-   * @see https://dev.vk.com/method/market.getById
+   * Docs: https://dev.vk.com/method/market.getById
    */
   getById(
     params: MarketGetByIdParams & X,
@@ -937,7 +937,7 @@ export class MarketSection<X extends object = {}> {
    * Returns a list of market categories.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/market.getCategories
+   * Docs: https://dev.vk.com/method/market.getCategories
    */
   getCategories(
     params?: MarketGetCategoriesParams & X,
@@ -951,7 +951,7 @@ export class MarketSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 1401 MarketCommentsClosed.
-   * @see https://dev.vk.com/method/market.getComments
+   * Docs: https://dev.vk.com/method/market.getComments
    */
   getComments(params: MarketGetCommentsParams & X, options?: CallOptions): Promise<MarketGetCommentsResponse> {
     return this.#caller.callMethod('market.getComments', params, options);
@@ -962,7 +962,7 @@ export class MarketSection<X extends object = {}> {
    *
    * Token types: group, user.
    * Errors: 1409 MarketExtendedNotEnabled, 1456 MarketOrdersInvalidStatus.
-   * @see https://dev.vk.com/method/market.getGroupOrders
+   * Docs: https://dev.vk.com/method/market.getGroupOrders
    */
   getGroupOrders(
     params?: MarketGetGroupOrdersParams & X,
@@ -976,7 +976,7 @@ export class MarketSection<X extends object = {}> {
    *
    * Token types: group, user.
    * Errors: 1436 MarketOrdersOrderNotFound.
-   * @see https://dev.vk.com/method/market.getOrderById
+   * Docs: https://dev.vk.com/method/market.getOrderById
    */
   getOrderById(params: MarketGetOrderByIdParams & X, options?: CallOptions): Promise<MarketGetOrderByIdResponse> {
     return this.#caller.callMethod('market.getOrderById', params, options);
@@ -986,7 +986,7 @@ export class MarketSection<X extends object = {}> {
    * Get market items in the order
    *
    * Token types: group, user.
-   * @see https://dev.vk.com/method/market.getOrderItems
+   * Docs: https://dev.vk.com/method/market.getOrderItems
    */
   getOrderItems(params: MarketGetOrderItemsParams & X, options?: CallOptions): Promise<MarketGetOrderItemsResponse> {
     return this.#caller.callMethod('market.getOrderItems', params, options);
@@ -997,7 +997,7 @@ export class MarketSection<X extends object = {}> {
    *
    * With `extended` set: the Extended response.
    * Token types: user.
-   * @see https://dev.vk.com/method/market.getOrders
+   * Docs: https://dev.vk.com/method/market.getOrders
    */
   getOrders(params: MarketGetOrdersExtendedParams & X, options?: CallOptions): Promise<MarketGetOrdersExtendedResponse>;
   /**
@@ -1005,7 +1005,7 @@ export class MarketSection<X extends object = {}> {
    *
    * Without the params that select a variant: the plain response.
    * Token types: user.
-   * @see https://dev.vk.com/method/market.getOrders
+   * Docs: https://dev.vk.com/method/market.getOrders
    */
   getOrders(params?: MarketGetOrdersPlainParams & X, options?: CallOptions): Promise<MarketGetOrdersResponse>;
   /**
@@ -1013,7 +1013,7 @@ export class MarketSection<X extends object = {}> {
    *
    * When the selecting params are not known at compile time: any of the responses.
    * Token types: user.
-   * @see https://dev.vk.com/method/market.getOrders
+   * Docs: https://dev.vk.com/method/market.getOrders
    */
   getOrders(
     params?: MarketGetOrdersParams & X,
@@ -1028,7 +1028,7 @@ export class MarketSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 1438 MarketNotEnabled.
-   * @see https://dev.vk.com/method/market.getProductPhotoUploadServer
+   * Docs: https://dev.vk.com/method/market.getProductPhotoUploadServer
    */
   getProductPhotoUploadServer(
     params: MarketGetProductPhotoUploadServerParams & X,
@@ -1042,7 +1042,7 @@ export class MarketSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 1438 MarketNotEnabled, 1411 MarketVariantsError, 1410 MarketVariantsNotEnabled, 1409 MarketExtendedNotEnabled.
-   * @see https://dev.vk.com/method/market.getProperties
+   * Docs: https://dev.vk.com/method/market.getProperties
    */
   getProperties(params: MarketGetPropertiesParams & X, options?: CallOptions): Promise<MarketGetPropertiesResponse> {
     return this.#caller.callMethod('market.getProperties', params, options);
@@ -1053,7 +1053,7 @@ export class MarketSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 1409 MarketExtendedNotEnabled, 1403 MarketItemNotFound, 1411 MarketVariantsError, 1412 MarketGroupingItemsWithDifferentProperties, 1413 MarketGroupingAlreadyHasSuchVariant, 1414 MarketGroupingHasOtherProperties, 1415 MarketGroupingMustHaveVariants, 1416 MarketVariantNotFound, 1410 MarketVariantsNotEnabled, 1417 MarketPropertyNotFound, 1425 MarketGroupingMustContainMoreThanOneItem, 1426 MarketGroupingItemsMustHaveDistinctProperties, 1438 MarketNotEnabled.
-   * @see https://dev.vk.com/method/market.groupItems
+   * Docs: https://dev.vk.com/method/market.groupItems
    */
   groupItems(params: MarketGroupItemsParams & X, options?: CallOptions): Promise<MarketGroupItemsResponse> {
     return this.#caller.callMethod('market.groupItems', params, options);
@@ -1064,7 +1064,7 @@ export class MarketSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 1402 MarketAlbumNotFound, 1403 MarketItemNotFound, 1438 MarketNotEnabled.
-   * @see https://dev.vk.com/method/market.removeFromAlbum
+   * Docs: https://dev.vk.com/method/market.removeFromAlbum
    */
   removeFromAlbum(params: MarketRemoveFromAlbumParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('market.removeFromAlbum', params, options);
@@ -1075,7 +1075,7 @@ export class MarketSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 205 AccessMarket, 1402 MarketAlbumNotFound, 1438 MarketNotEnabled.
-   * @see https://dev.vk.com/method/market.reorderAlbums
+   * Docs: https://dev.vk.com/method/market.reorderAlbums
    */
   reorderAlbums(params: MarketReorderAlbumsParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('market.reorderAlbums', params, options);
@@ -1086,7 +1086,7 @@ export class MarketSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 205 AccessMarket, 1402 MarketAlbumNotFound, 1403 MarketItemNotFound, 1438 MarketNotEnabled.
-   * @see https://dev.vk.com/method/market.reorderItems
+   * Docs: https://dev.vk.com/method/market.reorderItems
    */
   reorderItems(params: MarketReorderItemsParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('market.reorderItems', params, options);
@@ -1096,7 +1096,7 @@ export class MarketSection<X extends object = {}> {
    * Sends a complaint to the item.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/market.report
+   * Docs: https://dev.vk.com/method/market.report
    */
   report(params: MarketReportParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('market.report', params, options);
@@ -1106,7 +1106,7 @@ export class MarketSection<X extends object = {}> {
    * Sends a complaint to the item's comment.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/market.reportComment
+   * Docs: https://dev.vk.com/method/market.reportComment
    */
   reportComment(params: MarketReportCommentParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('market.reportComment', params, options);
@@ -1117,7 +1117,7 @@ export class MarketSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 205 AccessMarket, 1400 MarketRestoreTooLate, 1438 MarketNotEnabled, 1403 MarketItemNotFound, 1518 MarketItemIsNotDeleted.
-   * @see https://dev.vk.com/method/market.restore
+   * Docs: https://dev.vk.com/method/market.restore
    */
   restore(params: MarketRestoreParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('market.restore', params, options);
@@ -1127,7 +1127,7 @@ export class MarketSection<X extends object = {}> {
    * Restores a recently deleted comment
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/market.restoreComment
+   * Docs: https://dev.vk.com/method/market.restoreComment
    */
   restoreComment(params: MarketRestoreCommentParams & X, options?: CallOptions): Promise<BaseBoolResponse> {
     return this.#caller.callMethod('market.restoreComment', params, options);
@@ -1138,7 +1138,7 @@ export class MarketSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 1438 MarketNotEnabled.
-   * @see https://dev.vk.com/method/market.saveProductPhoto
+   * Docs: https://dev.vk.com/method/market.saveProductPhoto
    */
   saveProductPhoto(params: MarketSaveProductPhotoParams & X, options?: CallOptions): Promise<MarketPhotoIdResponse> {
     return this.#caller.callMethod('market.saveProductPhoto', params, options);
@@ -1149,7 +1149,7 @@ export class MarketSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 1438 MarketNotEnabled.
-   * @see https://dev.vk.com/method/market.saveProductPhotoBulk
+   * Docs: https://dev.vk.com/method/market.saveProductPhotoBulk
    */
   saveProductPhotoBulk(
     params: MarketSaveProductPhotoBulkParams & X,
@@ -1163,7 +1163,7 @@ export class MarketSection<X extends object = {}> {
    *
    * With `extended` set: the Extended response.
    * Token types: user.
-   * @see https://dev.vk.com/method/market.search
+   * Docs: https://dev.vk.com/method/market.search
    */
   search(params: MarketSearchExtendedParams & X, options?: CallOptions): Promise<MarketSearchExtendedResponse>;
   /**
@@ -1171,7 +1171,7 @@ export class MarketSection<X extends object = {}> {
    *
    * Without the params that select a variant: the plain response.
    * Token types: user.
-   * @see https://dev.vk.com/method/market.search
+   * Docs: https://dev.vk.com/method/market.search
    */
   search(params: MarketSearchPlainParams & X, options?: CallOptions): Promise<MarketSearchResponse>;
   /**
@@ -1179,7 +1179,7 @@ export class MarketSection<X extends object = {}> {
    *
    * When the selecting params are not known at compile time: any of the responses.
    * Token types: user.
-   * @see https://dev.vk.com/method/market.search
+   * Docs: https://dev.vk.com/method/market.search
    */
   search(
     params: MarketSearchParams & X,
@@ -1193,7 +1193,7 @@ export class MarketSection<X extends object = {}> {
    * Calls `market.searchItems`.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/market.searchItems
+   * Docs: https://dev.vk.com/method/market.searchItems
    */
   searchItems(params: MarketSearchItemsParams & X, options?: CallOptions): Promise<MarketSearchResponse> {
     return this.#caller.callMethod('market.searchItems', params, options);
@@ -1203,7 +1203,7 @@ export class MarketSection<X extends object = {}> {
    * Calls `market.searchItemsBasic`.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/market.searchItemsBasic
+   * Docs: https://dev.vk.com/method/market.searchItemsBasic
    */
   searchItemsBasic(
     params: MarketSearchItemsBasicParams & X,
@@ -1217,7 +1217,7 @@ export class MarketSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 1409 MarketExtendedNotEnabled, 1411 MarketVariantsError, 1438 MarketNotEnabled.
-   * @see https://dev.vk.com/method/market.ungroupItems
+   * Docs: https://dev.vk.com/method/market.ungroupItems
    */
   ungroupItems(params: MarketUngroupItemsParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('market.ungroupItems', params, options);

@@ -779,7 +779,7 @@ export class MessagesSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 103 Limits, 925 MessagesChatNotAdmin, 939 MessagesMessageRequestAlreadySent, 936 MessagesContactNotFound, 945 MessagesChatDisabled, 947 MessagesMemberAccessToGroupDenied, 946 MessagesChatUnsupported, 932 MessagesGroupPeerAccess.
-   * @see https://dev.vk.com/method/messages.addChatUser
+   * Docs: https://dev.vk.com/method/messages.addChatUser
    */
   addChatUser(params: MessagesAddChatUserParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('messages.addChatUser', params, options);
@@ -789,7 +789,7 @@ export class MessagesSection<X extends object = {}> {
    * Adds new users to a chat.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/messages.addChatUsers
+   * Docs: https://dev.vk.com/method/messages.addChatUsers
    */
   addChatUsers(params?: MessagesAddChatUsersParams & X, options?: CallOptions): Promise<MessagesAddChatUsersResponse> {
     return this.#caller.callMethod('messages.addChatUsers', params, options);
@@ -800,7 +800,7 @@ export class MessagesSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 943 MessagesIntentCantUse.
-   * @see https://dev.vk.com/method/messages.allowMessagesFromGroup
+   * Docs: https://dev.vk.com/method/messages.allowMessagesFromGroup
    */
   allowMessagesFromGroup(
     params: MessagesAllowMessagesFromGroupParams & X,
@@ -814,7 +814,7 @@ export class MessagesSection<X extends object = {}> {
    *
    * Token types: group, user.
    * Errors: 936 MessagesContactNotFound.
-   * @see https://dev.vk.com/method/messages.createChat
+   * Docs: https://dev.vk.com/method/messages.createChat
    */
   createChat(
     params?: MessagesCreateChatParams & X,
@@ -828,7 +828,7 @@ export class MessagesSection<X extends object = {}> {
    *
    * Token types: group, user.
    * Errors: 924 MessagesCantDeleteForAll.
-   * @see https://dev.vk.com/method/messages.delete
+   * Docs: https://dev.vk.com/method/messages.delete
    */
   delete(params?: MessagesDeleteParams & X, options?: CallOptions): Promise<MessagesDeleteFullResponse> {
     return this.#caller.callMethod('messages.delete', params, options);
@@ -839,7 +839,7 @@ export class MessagesSection<X extends object = {}> {
    *
    * Token types: group, user.
    * Errors: 925 MessagesChatNotAdmin, 945 MessagesChatDisabled.
-   * @see https://dev.vk.com/method/messages.deleteChatPhoto
+   * Docs: https://dev.vk.com/method/messages.deleteChatPhoto
    */
   deleteChatPhoto(
     params: MessagesDeleteChatPhotoParams & X,
@@ -853,7 +853,7 @@ export class MessagesSection<X extends object = {}> {
    *
    * Token types: group, user.
    * Errors: 936 MessagesContactNotFound.
-   * @see https://dev.vk.com/method/messages.deleteConversation
+   * Docs: https://dev.vk.com/method/messages.deleteConversation
    */
   deleteConversation(
     params?: MessagesDeleteConversationParams & X,
@@ -866,7 +866,7 @@ export class MessagesSection<X extends object = {}> {
    * Delete message reaction
    *
    * Token types: group, user.
-   * @see https://dev.vk.com/method/messages.deleteReaction
+   * Docs: https://dev.vk.com/method/messages.deleteReaction
    */
   deleteReaction(params: MessagesDeleteReactionParams & X, options?: CallOptions): Promise<BaseBoolResponse> {
     return this.#caller.callMethod('messages.deleteReaction', params, options);
@@ -876,7 +876,7 @@ export class MessagesSection<X extends object = {}> {
    * Denies sending message from community to the current user.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/messages.denyMessagesFromGroup
+   * Docs: https://dev.vk.com/method/messages.denyMessagesFromGroup
    */
   denyMessagesFromGroup(
     params: MessagesDenyMessagesFromGroupParams & X,
@@ -890,7 +890,7 @@ export class MessagesSection<X extends object = {}> {
    *
    * Token types: group, user.
    * Errors: 901 MessagesDenySend, 909 MessagesEditExpired, 910 MessagesTooBig, 920 MessagesEditKindDisallowed, 914 MessagesTooLongMessage, 917 MessagesChatUserNoAccess, 911 MessagesKeyboardInvalid, 940 MessagesTooManyPosts, 946 MessagesChatUnsupported, 912 MessagesChatBotFeature, 949 MessagesCantEditPinnedYet.
-   * @see https://dev.vk.com/method/messages.edit
+   * Docs: https://dev.vk.com/method/messages.edit
    */
   edit(params: MessagesEditParams & X, options?: CallOptions): Promise<BaseBoolResponse> {
     return this.#caller.callMethod('messages.edit', params, options);
@@ -901,7 +901,7 @@ export class MessagesSection<X extends object = {}> {
    *
    * Token types: group, user.
    * Errors: 925 MessagesChatNotAdmin, 945 MessagesChatDisabled, 946 MessagesChatUnsupported.
-   * @see https://dev.vk.com/method/messages.editChat
+   * Docs: https://dev.vk.com/method/messages.editChat
    */
   editChat(params: MessagesEditChatParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('messages.editChat', params, options);
@@ -912,7 +912,7 @@ export class MessagesSection<X extends object = {}> {
    *
    * With `extended` set: the Extended response.
    * Token types: group, user.
-   * @see https://dev.vk.com/method/messages.getByConversationMessageId
+   * Docs: https://dev.vk.com/method/messages.getByConversationMessageId
    */
   getByConversationMessageId(
     params: MessagesGetByConversationMessageIdExtendedParams & X,
@@ -923,7 +923,7 @@ export class MessagesSection<X extends object = {}> {
    *
    * Without the params that select a variant: the plain response.
    * Token types: group, user.
-   * @see https://dev.vk.com/method/messages.getByConversationMessageId
+   * Docs: https://dev.vk.com/method/messages.getByConversationMessageId
    */
   getByConversationMessageId(
     params: MessagesGetByConversationMessageIdPlainParams & X,
@@ -934,7 +934,7 @@ export class MessagesSection<X extends object = {}> {
    *
    * When the selecting params are not known at compile time: any of the responses.
    * Token types: group, user.
-   * @see https://dev.vk.com/method/messages.getByConversationMessageId
+   * Docs: https://dev.vk.com/method/messages.getByConversationMessageId
    */
   getByConversationMessageId(
     params: MessagesGetByConversationMessageIdParams & X,
@@ -952,7 +952,7 @@ export class MessagesSection<X extends object = {}> {
    *
    * With `extended` set: the Extended response.
    * Token types: group, user.
-   * @see https://dev.vk.com/method/messages.getById
+   * Docs: https://dev.vk.com/method/messages.getById
    */
   getById(params: MessagesGetByIdExtendedParams & X, options?: CallOptions): Promise<MessagesGetByIdExtendedResponse>;
   /**
@@ -960,7 +960,7 @@ export class MessagesSection<X extends object = {}> {
    *
    * Without the params that select a variant: the plain response.
    * Token types: group, user.
-   * @see https://dev.vk.com/method/messages.getById
+   * Docs: https://dev.vk.com/method/messages.getById
    */
   getById(params?: MessagesGetByIdPlainParams & X, options?: CallOptions): Promise<MessagesGetByIdResponse>;
   /**
@@ -968,7 +968,7 @@ export class MessagesSection<X extends object = {}> {
    *
    * When the selecting params are not known at compile time: any of the responses.
    * Token types: group, user.
-   * @see https://dev.vk.com/method/messages.getById
+   * Docs: https://dev.vk.com/method/messages.getById
    */
   getById(
     params?: MessagesGetByIdParams & X,
@@ -984,7 +984,7 @@ export class MessagesSection<X extends object = {}> {
    * With `chat_ids` given and non-empty `fields`: the ChatIdsFields response.
    * Token types: user.
    * Errors: 945 MessagesChatDisabled, 946 MessagesChatUnsupported, 1012 MessagesWritingDisabledForChat, 925 MessagesChatNotAdmin.
-   * @see https://dev.vk.com/method/messages.getChat
+   * Docs: https://dev.vk.com/method/messages.getChat
    */
   getChat(
     params: MessagesGetChatChatIdsFieldsParams & X,
@@ -996,7 +996,7 @@ export class MessagesSection<X extends object = {}> {
    * With non-empty `fields`: the Fields response.
    * Token types: user.
    * Errors: 945 MessagesChatDisabled, 946 MessagesChatUnsupported, 1012 MessagesWritingDisabledForChat, 925 MessagesChatNotAdmin.
-   * @see https://dev.vk.com/method/messages.getChat
+   * Docs: https://dev.vk.com/method/messages.getChat
    */
   getChat(params: MessagesGetChatFieldsParams & X, options?: CallOptions): Promise<MessagesGetChatFieldsResponse>;
   /**
@@ -1005,7 +1005,7 @@ export class MessagesSection<X extends object = {}> {
    * With `chat_ids` given: the ChatIds response.
    * Token types: user.
    * Errors: 945 MessagesChatDisabled, 946 MessagesChatUnsupported, 1012 MessagesWritingDisabledForChat, 925 MessagesChatNotAdmin.
-   * @see https://dev.vk.com/method/messages.getChat
+   * Docs: https://dev.vk.com/method/messages.getChat
    */
   getChat(params: MessagesGetChatChatIdsParams & X, options?: CallOptions): Promise<MessagesGetChatChatIdsResponse>;
   /**
@@ -1014,7 +1014,7 @@ export class MessagesSection<X extends object = {}> {
    * Without the params that select a variant: the plain response.
    * Token types: user.
    * Errors: 945 MessagesChatDisabled, 946 MessagesChatUnsupported, 1012 MessagesWritingDisabledForChat, 925 MessagesChatNotAdmin.
-   * @see https://dev.vk.com/method/messages.getChat
+   * Docs: https://dev.vk.com/method/messages.getChat
    */
   getChat(params?: MessagesGetChatPlainParams & X, options?: CallOptions): Promise<MessagesGetChatResponse>;
   /**
@@ -1023,7 +1023,7 @@ export class MessagesSection<X extends object = {}> {
    * When the selecting params are not known at compile time: any of the responses.
    * Token types: user.
    * Errors: 945 MessagesChatDisabled, 946 MessagesChatUnsupported, 1012 MessagesWritingDisabledForChat, 925 MessagesChatNotAdmin.
-   * @see https://dev.vk.com/method/messages.getChat
+   * Docs: https://dev.vk.com/method/messages.getChat
    */
   getChat(
     params?: MessagesGetChatParams & X,
@@ -1043,7 +1043,7 @@ export class MessagesSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 917 MessagesChatUserNoAccess, 901 MessagesDenySend.
-   * @see https://dev.vk.com/method/messages.getChatPreview
+   * Docs: https://dev.vk.com/method/messages.getChatPreview
    */
   getChatPreview(
     params?: MessagesGetChatPreviewParams & X,
@@ -1057,7 +1057,7 @@ export class MessagesSection<X extends object = {}> {
    *
    * Token types: group, user.
    * Errors: 917 MessagesChatUserNoAccess, 927 MessagesChatNotExist.
-   * @see https://dev.vk.com/method/messages.getConversationMembers
+   * Docs: https://dev.vk.com/method/messages.getConversationMembers
    */
   getConversationMembers(
     params: MessagesGetConversationMembersParams & X,
@@ -1071,7 +1071,7 @@ export class MessagesSection<X extends object = {}> {
    *
    * Token types: group, user.
    * Errors: 927 MessagesChatNotExist, 936 MessagesContactNotFound, 917 MessagesChatUserNoAccess.
-   * @see https://dev.vk.com/method/messages.getConversations
+   * Docs: https://dev.vk.com/method/messages.getConversations
    */
   getConversations(
     params?: MessagesGetConversationsParams & X,
@@ -1086,7 +1086,7 @@ export class MessagesSection<X extends object = {}> {
    * With `extended` set: the Extended response.
    * Token types: group, user.
    * Errors: 927 MessagesChatNotExist, 917 MessagesChatUserNoAccess, 936 MessagesContactNotFound.
-   * @see https://dev.vk.com/method/messages.getConversationsById
+   * Docs: https://dev.vk.com/method/messages.getConversationsById
    */
   getConversationsById(
     params: MessagesGetConversationsByIdExtendedParams & X,
@@ -1098,7 +1098,7 @@ export class MessagesSection<X extends object = {}> {
    * Without the params that select a variant: the plain response.
    * Token types: group, user.
    * Errors: 927 MessagesChatNotExist, 917 MessagesChatUserNoAccess, 936 MessagesContactNotFound.
-   * @see https://dev.vk.com/method/messages.getConversationsById
+   * Docs: https://dev.vk.com/method/messages.getConversationsById
    */
   getConversationsById(
     params: MessagesGetConversationsByIdPlainParams & X,
@@ -1110,7 +1110,7 @@ export class MessagesSection<X extends object = {}> {
    * When the selecting params are not known at compile time: any of the responses.
    * Token types: group, user.
    * Errors: 927 MessagesChatNotExist, 917 MessagesChatUserNoAccess, 936 MessagesContactNotFound.
-   * @see https://dev.vk.com/method/messages.getConversationsById
+   * Docs: https://dev.vk.com/method/messages.getConversationsById
    */
   getConversationsById(
     params: MessagesGetConversationsByIdParams & X,
@@ -1126,7 +1126,7 @@ export class MessagesSection<X extends object = {}> {
    * With `extended` set: the Extended response.
    * Token types: group, user.
    * Errors: 936 MessagesContactNotFound, 927 MessagesChatNotExist.
-   * @see https://dev.vk.com/method/messages.getHistory
+   * Docs: https://dev.vk.com/method/messages.getHistory
    */
   getHistory(
     params: MessagesGetHistoryExtendedParams & X,
@@ -1138,7 +1138,7 @@ export class MessagesSection<X extends object = {}> {
    * Without the params that select a variant: the plain response.
    * Token types: group, user.
    * Errors: 936 MessagesContactNotFound, 927 MessagesChatNotExist.
-   * @see https://dev.vk.com/method/messages.getHistory
+   * Docs: https://dev.vk.com/method/messages.getHistory
    */
   getHistory(params?: MessagesGetHistoryPlainParams & X, options?: CallOptions): Promise<MessagesGetHistoryResponse>;
   /**
@@ -1147,7 +1147,7 @@ export class MessagesSection<X extends object = {}> {
    * When the selecting params are not known at compile time: any of the responses.
    * Token types: group, user.
    * Errors: 936 MessagesContactNotFound, 927 MessagesChatNotExist.
-   * @see https://dev.vk.com/method/messages.getHistory
+   * Docs: https://dev.vk.com/method/messages.getHistory
    */
   getHistory(
     params?: MessagesGetHistoryParams & X,
@@ -1161,7 +1161,7 @@ export class MessagesSection<X extends object = {}> {
    * Returns media files from the dialog or group chat.
    *
    * Token types: group, user.
-   * @see https://dev.vk.com/method/messages.getHistoryAttachments
+   * Docs: https://dev.vk.com/method/messages.getHistoryAttachments
    */
   getHistoryAttachments(
     params?: MessagesGetHistoryAttachmentsParams & X,
@@ -1175,7 +1175,7 @@ export class MessagesSection<X extends object = {}> {
    *
    * With `extended` set: the Extended response.
    * Token types: group, user.
-   * @see https://dev.vk.com/method/messages.getImportantMessages
+   * Docs: https://dev.vk.com/method/messages.getImportantMessages
    */
   getImportantMessages(
     params: MessagesGetImportantMessagesExtendedParams & X,
@@ -1186,7 +1186,7 @@ export class MessagesSection<X extends object = {}> {
    *
    * Without the params that select a variant: the plain response.
    * Token types: group, user.
-   * @see https://dev.vk.com/method/messages.getImportantMessages
+   * Docs: https://dev.vk.com/method/messages.getImportantMessages
    */
   getImportantMessages(
     params?: MessagesGetImportantMessagesPlainParams & X,
@@ -1197,7 +1197,7 @@ export class MessagesSection<X extends object = {}> {
    *
    * When the selecting params are not known at compile time: any of the responses.
    * Token types: group, user.
-   * @see https://dev.vk.com/method/messages.getImportantMessages
+   * Docs: https://dev.vk.com/method/messages.getImportantMessages
    */
   getImportantMessages(
     params?: MessagesGetImportantMessagesParams & X,
@@ -1212,7 +1212,7 @@ export class MessagesSection<X extends object = {}> {
    *
    * Token types: group.
    * Errors: 943 MessagesIntentCantUse.
-   * @see https://dev.vk.com/method/messages.getIntentUsers
+   * Docs: https://dev.vk.com/method/messages.getIntentUsers
    */
   getIntentUsers(
     params: MessagesGetIntentUsersParams & X,
@@ -1226,7 +1226,7 @@ export class MessagesSection<X extends object = {}> {
    *
    * Token types: group, user.
    * Errors: 919 MessagesCantSeeInviteLink, 931 MessagesCantChangeInviteLink.
-   * @see https://dev.vk.com/method/messages.getInviteLink
+   * Docs: https://dev.vk.com/method/messages.getInviteLink
    */
   getInviteLink(
     params: MessagesGetInviteLinkParams & X,
@@ -1239,7 +1239,7 @@ export class MessagesSection<X extends object = {}> {
    * Returns a user's current status and date of last activity.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/messages.getLastActivity
+   * Docs: https://dev.vk.com/method/messages.getLastActivity
    */
   getLastActivity(
     params: MessagesGetLastActivityParams & X,
@@ -1253,7 +1253,7 @@ export class MessagesSection<X extends object = {}> {
    *
    * Token types: group, user.
    * Errors: 907 MessagesTooOldPts, 908 MessagesTooNewPts, 36 Timeout, 927 MessagesChatNotExist, 990 MessagesDropDeviceCache.
-   * @see https://dev.vk.com/method/messages.getLongPollHistory
+   * Docs: https://dev.vk.com/method/messages.getLongPollHistory
    */
   getLongPollHistory(
     params?: MessagesGetLongPollHistoryParams & X,
@@ -1266,7 +1266,7 @@ export class MessagesSection<X extends object = {}> {
    * Returns data required for connection to a Long Poll server.
    *
    * Token types: group, user.
-   * @see https://dev.vk.com/method/messages.getLongPollServer
+   * Docs: https://dev.vk.com/method/messages.getLongPollServer
    */
   getLongPollServer(
     params?: MessagesGetLongPollServerParams & X,
@@ -1279,7 +1279,7 @@ export class MessagesSection<X extends object = {}> {
    * Get reaction counters for message
    *
    * Token types: group, user.
-   * @see https://dev.vk.com/method/messages.getMessagesReactions
+   * Docs: https://dev.vk.com/method/messages.getMessagesReactions
    */
   getMessagesReactions(
     params: MessagesGetMessagesReactionsParams & X,
@@ -1293,7 +1293,7 @@ export class MessagesSection<X extends object = {}> {
    *
    * Token types: group, user.
    * Errors: 1009 MessagesInvalidReactionId.
-   * @see https://dev.vk.com/method/messages.getReactedPeers
+   * Docs: https://dev.vk.com/method/messages.getReactedPeers
    */
   getReactedPeers(
     params: MessagesGetReactedPeersParams & X,
@@ -1306,7 +1306,7 @@ export class MessagesSection<X extends object = {}> {
    * Get assets to display message reactions
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/messages.getReactionsAssets
+   * Docs: https://dev.vk.com/method/messages.getReactionsAssets
    */
   getReactionsAssets(
     params?: MessagesGetReactionsAssetsParams & X,
@@ -1320,7 +1320,7 @@ export class MessagesSection<X extends object = {}> {
    *
    * Token types: group, user.
    * Errors: 943 MessagesIntentCantUse.
-   * @see https://dev.vk.com/method/messages.isMessagesFromGroupAllowed
+   * Docs: https://dev.vk.com/method/messages.isMessagesFromGroupAllowed
    */
   isMessagesFromGroupAllowed(
     params: MessagesIsMessagesFromGroupAllowedParams & X,
@@ -1334,7 +1334,7 @@ export class MessagesSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 917 MessagesChatUserNoAccess, 103 Limits.
-   * @see https://dev.vk.com/method/messages.joinChatByInviteLink
+   * Docs: https://dev.vk.com/method/messages.joinChatByInviteLink
    */
   joinChatByInviteLink(
     params: MessagesJoinChatByInviteLinkParams & X,
@@ -1347,7 +1347,7 @@ export class MessagesSection<X extends object = {}> {
    * Marks and unmarks conversations as unanswered.
    *
    * Token types: group, user.
-   * @see https://dev.vk.com/method/messages.markAsAnsweredConversation
+   * Docs: https://dev.vk.com/method/messages.markAsAnsweredConversation
    */
   markAsAnsweredConversation(
     params: MessagesMarkAsAnsweredConversationParams & X,
@@ -1360,7 +1360,7 @@ export class MessagesSection<X extends object = {}> {
    * Marks and unmarks messages as important (starred).
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/messages.markAsImportant
+   * Docs: https://dev.vk.com/method/messages.markAsImportant
    */
   markAsImportant(
     params?: MessagesMarkAsImportantParams & X,
@@ -1373,7 +1373,7 @@ export class MessagesSection<X extends object = {}> {
    * Marks and unmarks conversations as important.
    *
    * Token types: group, user.
-   * @see https://dev.vk.com/method/messages.markAsImportantConversation
+   * Docs: https://dev.vk.com/method/messages.markAsImportantConversation
    */
   markAsImportantConversation(
     params: MessagesMarkAsImportantConversationParams & X,
@@ -1386,7 +1386,7 @@ export class MessagesSection<X extends object = {}> {
    * Marks messages as read.
    *
    * Token types: group, user.
-   * @see https://dev.vk.com/method/messages.markAsRead
+   * Docs: https://dev.vk.com/method/messages.markAsRead
    */
   markAsRead(params?: MessagesMarkAsReadParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('messages.markAsRead', params, options);
@@ -1396,7 +1396,7 @@ export class MessagesSection<X extends object = {}> {
    * Mark messages reactions as read
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/messages.markReactionsAsRead
+   * Docs: https://dev.vk.com/method/messages.markReactionsAsRead
    */
   markReactionsAsRead(params: MessagesMarkReactionsAsReadParams & X, options?: CallOptions): Promise<BaseBoolResponse> {
     return this.#caller.callMethod('messages.markReactionsAsRead', params, options);
@@ -1406,7 +1406,7 @@ export class MessagesSection<X extends object = {}> {
    * Calls `messages.muteChatMentions`.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/messages.muteChatMentions
+   * Docs: https://dev.vk.com/method/messages.muteChatMentions
    */
   muteChatMentions(params: MessagesMuteChatMentionsParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('messages.muteChatMentions', params, options);
@@ -1417,7 +1417,7 @@ export class MessagesSection<X extends object = {}> {
    *
    * Token types: group, user.
    * Errors: 925 MessagesChatNotAdmin, 942 MessagesCantPinOneTimeStory, 970 MessagesCantPinExpiringMessage, 927 MessagesChatNotExist.
-   * @see https://dev.vk.com/method/messages.pin
+   * Docs: https://dev.vk.com/method/messages.pin
    */
   pin(params: MessagesPinParams & X, options?: CallOptions): Promise<MessagesPinResponse> {
     return this.#caller.callMethod('messages.pin', params, options);
@@ -1428,7 +1428,7 @@ export class MessagesSection<X extends object = {}> {
    *
    * Token types: group, user.
    * Errors: 925 MessagesChatNotAdmin, 935 MessagesChatUserNotInChat, 936 MessagesContactNotFound, 945 MessagesChatDisabled, 946 MessagesChatUnsupported.
-   * @see https://dev.vk.com/method/messages.removeChatUser
+   * Docs: https://dev.vk.com/method/messages.removeChatUser
    */
   removeChatUser(params: MessagesRemoveChatUserParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('messages.removeChatUser', params, options);
@@ -1438,7 +1438,7 @@ export class MessagesSection<X extends object = {}> {
    * Restores a deleted message.
    *
    * Token types: group, user.
-   * @see https://dev.vk.com/method/messages.restore
+   * Docs: https://dev.vk.com/method/messages.restore
    */
   restore(params?: MessagesRestoreParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('messages.restore', params, options);
@@ -1449,7 +1449,7 @@ export class MessagesSection<X extends object = {}> {
    *
    * With `extended` set: the Extended response.
    * Token types: group, user.
-   * @see https://dev.vk.com/method/messages.search
+   * Docs: https://dev.vk.com/method/messages.search
    */
   search(params: MessagesSearchExtendedParams & X, options?: CallOptions): Promise<MessagesSearchExtendedResponse>;
   /**
@@ -1457,7 +1457,7 @@ export class MessagesSection<X extends object = {}> {
    *
    * Without the params that select a variant: the plain response.
    * Token types: group, user.
-   * @see https://dev.vk.com/method/messages.search
+   * Docs: https://dev.vk.com/method/messages.search
    */
   search(params?: MessagesSearchPlainParams & X, options?: CallOptions): Promise<MessagesSearchResponse>;
   /**
@@ -1465,7 +1465,7 @@ export class MessagesSection<X extends object = {}> {
    *
    * When the selecting params are not known at compile time: any of the responses.
    * Token types: group, user.
-   * @see https://dev.vk.com/method/messages.search
+   * Docs: https://dev.vk.com/method/messages.search
    */
   search(
     params?: MessagesSearchParams & X,
@@ -1480,7 +1480,7 @@ export class MessagesSection<X extends object = {}> {
    *
    * With `extended` set: the Extended response.
    * Token types: group, user.
-   * @see https://dev.vk.com/method/messages.searchConversations
+   * Docs: https://dev.vk.com/method/messages.searchConversations
    */
   searchConversations(
     params: MessagesSearchConversationsExtendedParams & X,
@@ -1491,7 +1491,7 @@ export class MessagesSection<X extends object = {}> {
    *
    * Without the params that select a variant: the plain response.
    * Token types: group, user.
-   * @see https://dev.vk.com/method/messages.searchConversations
+   * Docs: https://dev.vk.com/method/messages.searchConversations
    */
   searchConversations(
     params?: MessagesSearchConversationsPlainParams & X,
@@ -1502,7 +1502,7 @@ export class MessagesSection<X extends object = {}> {
    *
    * When the selecting params are not known at compile time: any of the responses.
    * Token types: group, user.
-   * @see https://dev.vk.com/method/messages.searchConversations
+   * Docs: https://dev.vk.com/method/messages.searchConversations
    */
   searchConversations(
     params?: MessagesSearchConversationsParams & X,
@@ -1518,7 +1518,7 @@ export class MessagesSection<X extends object = {}> {
    * With `peer_ids` given: the UserIds response.
    * Token types: group, user.
    * Errors: 900 MessagesUserBlocked, 901 MessagesDenySend, 902 MessagesPrivacy, 914 MessagesTooLongMessage, 913 MessagesTooLongForwards, 921 MessagesCantFwd, 917 MessagesChatUserNoAccess, 911 MessagesKeyboardInvalid, 912 MessagesChatBotFeature, 936 MessagesContactNotFound, 940 MessagesTooManyPosts, 943 MessagesIntentCantUse, 944 MessagesIntentLimitOverflow, 946 MessagesChatUnsupported, 945 MessagesChatDisabled, 925 MessagesChatNotAdmin, 950 MessagesPeerBlockedReasonByTime, 104 NotFound, 962 MessagesUserNotDon, 969 MessagesMessageCannotBeForwarded, 922 MessagesChatUserLeft, 1012 MessagesWritingDisabledForChat, 985 MessagesGroupForNotificationsOnly, 987 MessagesNeedMessageRequest, 988 MessagesPendingMessageRequest.
-   * @see https://dev.vk.com/method/messages.send
+   * Docs: https://dev.vk.com/method/messages.send
    */
   send(params: MessagesSendUserIdsParams & X, options?: CallOptions): Promise<MessagesSendUserIdsResponse>;
   /**
@@ -1527,7 +1527,7 @@ export class MessagesSection<X extends object = {}> {
    * Without the params that select a variant: the plain response.
    * Token types: group, user.
    * Errors: 900 MessagesUserBlocked, 901 MessagesDenySend, 902 MessagesPrivacy, 914 MessagesTooLongMessage, 913 MessagesTooLongForwards, 921 MessagesCantFwd, 917 MessagesChatUserNoAccess, 911 MessagesKeyboardInvalid, 912 MessagesChatBotFeature, 936 MessagesContactNotFound, 940 MessagesTooManyPosts, 943 MessagesIntentCantUse, 944 MessagesIntentLimitOverflow, 946 MessagesChatUnsupported, 945 MessagesChatDisabled, 925 MessagesChatNotAdmin, 950 MessagesPeerBlockedReasonByTime, 104 NotFound, 962 MessagesUserNotDon, 969 MessagesMessageCannotBeForwarded, 922 MessagesChatUserLeft, 1012 MessagesWritingDisabledForChat, 985 MessagesGroupForNotificationsOnly, 987 MessagesNeedMessageRequest, 988 MessagesPendingMessageRequest.
-   * @see https://dev.vk.com/method/messages.send
+   * Docs: https://dev.vk.com/method/messages.send
    */
   send(params?: MessagesSendPlainParams & X, options?: CallOptions): Promise<MessagesSendDeprecatedResponse>;
   /**
@@ -1536,7 +1536,7 @@ export class MessagesSection<X extends object = {}> {
    * When the selecting params are not known at compile time: any of the responses.
    * Token types: group, user.
    * Errors: 900 MessagesUserBlocked, 901 MessagesDenySend, 902 MessagesPrivacy, 914 MessagesTooLongMessage, 913 MessagesTooLongForwards, 921 MessagesCantFwd, 917 MessagesChatUserNoAccess, 911 MessagesKeyboardInvalid, 912 MessagesChatBotFeature, 936 MessagesContactNotFound, 940 MessagesTooManyPosts, 943 MessagesIntentCantUse, 944 MessagesIntentLimitOverflow, 946 MessagesChatUnsupported, 945 MessagesChatDisabled, 925 MessagesChatNotAdmin, 950 MessagesPeerBlockedReasonByTime, 104 NotFound, 962 MessagesUserNotDon, 969 MessagesMessageCannotBeForwarded, 922 MessagesChatUserLeft, 1012 MessagesWritingDisabledForChat, 985 MessagesGroupForNotificationsOnly, 987 MessagesNeedMessageRequest, 988 MessagesPendingMessageRequest.
-   * @see https://dev.vk.com/method/messages.send
+   * Docs: https://dev.vk.com/method/messages.send
    */
   send(
     params?: MessagesSendParams & X,
@@ -1550,7 +1550,7 @@ export class MessagesSection<X extends object = {}> {
    * Calls `messages.sendMessageEventAnswer`.
    *
    * Token types: group.
-   * @see https://dev.vk.com/method/messages.sendMessageEventAnswer
+   * Docs: https://dev.vk.com/method/messages.sendMessageEventAnswer
    */
   sendMessageEventAnswer(
     params: MessagesSendMessageEventAnswerParams & X,
@@ -1564,7 +1564,7 @@ export class MessagesSection<X extends object = {}> {
    *
    * Token types: group, user.
    * Errors: 1009 MessagesInvalidReactionId, 1010 MessagesForbiddenReaction, 1011 MessagesReactionsLimitReached.
-   * @see https://dev.vk.com/method/messages.sendReaction
+   * Docs: https://dev.vk.com/method/messages.sendReaction
    */
   sendReaction(params: MessagesSendReactionParams & X, options?: CallOptions): Promise<BaseBoolResponse> {
     return this.#caller.callMethod('messages.sendReaction', params, options);
@@ -1575,7 +1575,7 @@ export class MessagesSection<X extends object = {}> {
    *
    * Token types: group, user.
    * Errors: 932 MessagesGroupPeerAccess, 917 MessagesChatUserNoAccess, 936 MessagesContactNotFound, 927 MessagesChatNotExist.
-   * @see https://dev.vk.com/method/messages.setActivity
+   * Docs: https://dev.vk.com/method/messages.setActivity
    */
   setActivity(params?: MessagesSetActivityParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('messages.setActivity', params, options);
@@ -1586,7 +1586,7 @@ export class MessagesSection<X extends object = {}> {
    *
    * Token types: group, user.
    * Errors: 22 Upload, 1160 PhotoChanged, 925 MessagesChatNotAdmin, 945 MessagesChatDisabled.
-   * @see https://dev.vk.com/method/messages.setChatPhoto
+   * Docs: https://dev.vk.com/method/messages.setChatPhoto
    */
   setChatPhoto(params: MessagesSetChatPhotoParams & X, options?: CallOptions): Promise<MessagesSetChatPhotoResponse> {
     return this.#caller.callMethod('messages.setChatPhoto', params, options);
@@ -1597,7 +1597,7 @@ export class MessagesSection<X extends object = {}> {
    *
    * Token types: group, user.
    * Errors: 925 MessagesChatNotAdmin, 927 MessagesChatNotExist.
-   * @see https://dev.vk.com/method/messages.unpin
+   * Docs: https://dev.vk.com/method/messages.unpin
    */
   unpin(params: MessagesUnpinParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('messages.unpin', params, options);

@@ -253,7 +253,7 @@ export class NewsfeedSection<X extends object = {}> {
    * Prevents news from specified users and communities from appearing in the current user's newsfeed.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/newsfeed.addBan
+   * Docs: https://dev.vk.com/method/newsfeed.addBan
    */
   addBan(params?: NewsfeedAddBanParams & X, options?: CallOptions): Promise<BaseBoolResponse> {
     return this.#caller.callMethod('newsfeed.addBan', params, options);
@@ -263,7 +263,7 @@ export class NewsfeedSection<X extends object = {}> {
    * Allows news from previously banned users and communities to be shown in the current user's newsfeed.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/newsfeed.deleteBan
+   * Docs: https://dev.vk.com/method/newsfeed.deleteBan
    */
   deleteBan(params?: NewsfeedDeleteBanParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('newsfeed.deleteBan', params, options);
@@ -273,7 +273,7 @@ export class NewsfeedSection<X extends object = {}> {
    * Calls `newsfeed.deleteList`.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/newsfeed.deleteList
+   * Docs: https://dev.vk.com/method/newsfeed.deleteList
    */
   deleteList(params: NewsfeedDeleteListParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('newsfeed.deleteList', params, options);
@@ -283,7 +283,7 @@ export class NewsfeedSection<X extends object = {}> {
    * Returns data required to show newsfeed for the current user.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/newsfeed.get
+   * Docs: https://dev.vk.com/method/newsfeed.get
    */
   get(params?: NewsfeedGetParams & X, options?: CallOptions): Promise<NewsfeedGenericResponse> {
     return this.#caller.callMethod('newsfeed.get', params, options);
@@ -294,7 +294,7 @@ export class NewsfeedSection<X extends object = {}> {
    *
    * With `extended` set: the Extended response.
    * Token types: user.
-   * @see https://dev.vk.com/method/newsfeed.getBanned
+   * Docs: https://dev.vk.com/method/newsfeed.getBanned
    */
   getBanned(
     params: NewsfeedGetBannedExtendedParams & X,
@@ -305,7 +305,7 @@ export class NewsfeedSection<X extends object = {}> {
    *
    * Without the params that select a variant: the plain response.
    * Token types: user.
-   * @see https://dev.vk.com/method/newsfeed.getBanned
+   * Docs: https://dev.vk.com/method/newsfeed.getBanned
    */
   getBanned(params?: NewsfeedGetBannedPlainParams & X, options?: CallOptions): Promise<NewsfeedGetBannedResponse>;
   /**
@@ -313,7 +313,7 @@ export class NewsfeedSection<X extends object = {}> {
    *
    * When the selecting params are not known at compile time: any of the responses.
    * Token types: user.
-   * @see https://dev.vk.com/method/newsfeed.getBanned
+   * Docs: https://dev.vk.com/method/newsfeed.getBanned
    */
   getBanned(
     params?: NewsfeedGetBannedParams & X,
@@ -327,7 +327,7 @@ export class NewsfeedSection<X extends object = {}> {
    * Returns a list of comments in the current user's newsfeed.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/newsfeed.getComments
+   * Docs: https://dev.vk.com/method/newsfeed.getComments
    */
   getComments(params?: NewsfeedGetCommentsParams & X, options?: CallOptions): Promise<NewsfeedGetCommentsResponse> {
     return this.#caller.callMethod('newsfeed.getComments', params, options);
@@ -338,7 +338,7 @@ export class NewsfeedSection<X extends object = {}> {
    *
    * With `extended` set: the Extended response.
    * Token types: user.
-   * @see https://dev.vk.com/method/newsfeed.getLists
+   * Docs: https://dev.vk.com/method/newsfeed.getLists
    */
   getLists(
     params: NewsfeedGetListsExtendedParams & X,
@@ -349,7 +349,7 @@ export class NewsfeedSection<X extends object = {}> {
    *
    * Without the params that select a variant: the plain response.
    * Token types: user.
-   * @see https://dev.vk.com/method/newsfeed.getLists
+   * Docs: https://dev.vk.com/method/newsfeed.getLists
    */
   getLists(params?: NewsfeedGetListsPlainParams & X, options?: CallOptions): Promise<NewsfeedGetListsResponse>;
   /**
@@ -357,7 +357,7 @@ export class NewsfeedSection<X extends object = {}> {
    *
    * When the selecting params are not known at compile time: any of the responses.
    * Token types: user.
-   * @see https://dev.vk.com/method/newsfeed.getLists
+   * Docs: https://dev.vk.com/method/newsfeed.getLists
    */
   getLists(
     params?: NewsfeedGetListsParams & X,
@@ -371,7 +371,7 @@ export class NewsfeedSection<X extends object = {}> {
    * Returns a list of posts on user walls in which the current user is mentioned.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/newsfeed.getMentions
+   * Docs: https://dev.vk.com/method/newsfeed.getMentions
    */
   getMentions(params?: NewsfeedGetMentionsParams & X, options?: CallOptions): Promise<NewsfeedGetMentionsResponse> {
     return this.#caller.callMethod('newsfeed.getMentions', params, options);
@@ -381,7 +381,7 @@ export class NewsfeedSection<X extends object = {}> {
    * , Returns a list of newsfeeds recommended to the current user.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/newsfeed.getRecommended
+   * Docs: https://dev.vk.com/method/newsfeed.getRecommended
    */
   getRecommended(params?: NewsfeedGetRecommendedParams & X, options?: CallOptions): Promise<NewsfeedGenericResponse> {
     return this.#caller.callMethod('newsfeed.getRecommended', params, options);
@@ -391,7 +391,7 @@ export class NewsfeedSection<X extends object = {}> {
    * Returns communities and users that current user is suggested to follow.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/newsfeed.getSuggestedSources
+   * Docs: https://dev.vk.com/method/newsfeed.getSuggestedSources
    */
   getSuggestedSources(
     params?: NewsfeedGetSuggestedSourcesParams & X,
@@ -404,7 +404,7 @@ export class NewsfeedSection<X extends object = {}> {
    * Hides an item from the newsfeed.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/newsfeed.ignoreItem
+   * Docs: https://dev.vk.com/method/newsfeed.ignoreItem
    */
   ignoreItem(params: NewsfeedIgnoreItemParams & X, options?: CallOptions): Promise<NewsfeedIgnoreItemResponse> {
     return this.#caller.callMethod('newsfeed.ignoreItem', params, options);
@@ -415,7 +415,7 @@ export class NewsfeedSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 1170 TooManyLists.
-   * @see https://dev.vk.com/method/newsfeed.saveList
+   * Docs: https://dev.vk.com/method/newsfeed.saveList
    */
   saveList(params: NewsfeedSaveListParams & X, options?: CallOptions): Promise<NewsfeedSaveListResponse> {
     return this.#caller.callMethod('newsfeed.saveList', params, options);
@@ -426,7 +426,7 @@ export class NewsfeedSection<X extends object = {}> {
    *
    * With `extended` set: the Extended response.
    * Token types: service, user.
-   * @see https://dev.vk.com/method/newsfeed.search
+   * Docs: https://dev.vk.com/method/newsfeed.search
    */
   search(
     params: NewsfeedSearchExtendedParams & X,
@@ -437,7 +437,7 @@ export class NewsfeedSection<X extends object = {}> {
    *
    * Without the params that select a variant: the plain response.
    * Token types: service, user.
-   * @see https://dev.vk.com/method/newsfeed.search
+   * Docs: https://dev.vk.com/method/newsfeed.search
    */
   search(
     params?: NewsfeedSearchPlainParams & X,
@@ -448,7 +448,7 @@ export class NewsfeedSection<X extends object = {}> {
    *
    * When the selecting params are not known at compile time: any of the responses.
    * Token types: service, user.
-   * @see https://dev.vk.com/method/newsfeed.search
+   * Docs: https://dev.vk.com/method/newsfeed.search
    */
   search(
     params?: NewsfeedSearchParams & X,
@@ -467,7 +467,7 @@ export class NewsfeedSection<X extends object = {}> {
    * Returns a hidden item to the newsfeed.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/newsfeed.unignoreItem
+   * Docs: https://dev.vk.com/method/newsfeed.unignoreItem
    */
   unignoreItem(params: NewsfeedUnignoreItemParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('newsfeed.unignoreItem', params, options);
@@ -477,7 +477,7 @@ export class NewsfeedSection<X extends object = {}> {
    * Unsubscribes the current user from specified newsfeeds.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/newsfeed.unsubscribe
+   * Docs: https://dev.vk.com/method/newsfeed.unsubscribe
    */
   unsubscribe(params: NewsfeedUnsubscribeParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('newsfeed.unsubscribe', params, options);

@@ -126,7 +126,7 @@ export class NotesSection<X extends object = {}> {
    * Creates a new note for the current user.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/notes.add
+   * Docs: https://dev.vk.com/method/notes.add
    */
   add(params: NotesAddParams & X, options?: CallOptions): Promise<NotesAddResponse> {
     return this.#caller.callMethod('notes.add', params, options);
@@ -137,7 +137,7 @@ export class NotesSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 181 AccessNote, 182 AccessNoteComment.
-   * @see https://dev.vk.com/method/notes.createComment
+   * Docs: https://dev.vk.com/method/notes.createComment
    */
   createComment(params: NotesCreateCommentParams & X, options?: CallOptions): Promise<NotesCreateCommentResponse> {
     return this.#caller.callMethod('notes.createComment', params, options);
@@ -148,7 +148,7 @@ export class NotesSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 180 ParamNoteId.
-   * @see https://dev.vk.com/method/notes.delete
+   * Docs: https://dev.vk.com/method/notes.delete
    */
   delete(params: NotesDeleteParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('notes.delete', params, options);
@@ -159,7 +159,7 @@ export class NotesSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 181 AccessNote, 183 AccessComment.
-   * @see https://dev.vk.com/method/notes.deleteComment
+   * Docs: https://dev.vk.com/method/notes.deleteComment
    */
   deleteComment(params: NotesDeleteCommentParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('notes.deleteComment', params, options);
@@ -170,7 +170,7 @@ export class NotesSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 180 ParamNoteId.
-   * @see https://dev.vk.com/method/notes.edit
+   * Docs: https://dev.vk.com/method/notes.edit
    */
   edit(params: NotesEditParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('notes.edit', params, options);
@@ -181,7 +181,7 @@ export class NotesSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 183 AccessComment.
-   * @see https://dev.vk.com/method/notes.editComment
+   * Docs: https://dev.vk.com/method/notes.editComment
    */
   editComment(params: NotesEditCommentParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('notes.editComment', params, options);
@@ -192,7 +192,7 @@ export class NotesSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 180 ParamNoteId.
-   * @see https://dev.vk.com/method/notes.get
+   * Docs: https://dev.vk.com/method/notes.get
    */
   get(params?: NotesGetParams & X, options?: CallOptions): Promise<NotesGetResponse> {
     return this.#caller.callMethod('notes.get', params, options);
@@ -203,7 +203,7 @@ export class NotesSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 181 AccessNote, 180 ParamNoteId.
-   * @see https://dev.vk.com/method/notes.getById
+   * Docs: https://dev.vk.com/method/notes.getById
    */
   getById(params: NotesGetByIdParams & X, options?: CallOptions): Promise<NotesGetByIdResponse> {
     return this.#caller.callMethod('notes.getById', params, options);
@@ -214,7 +214,7 @@ export class NotesSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 181 AccessNote.
-   * @see https://dev.vk.com/method/notes.getComments
+   * Docs: https://dev.vk.com/method/notes.getComments
    */
   getComments(params: NotesGetCommentsParams & X, options?: CallOptions): Promise<NotesGetCommentsResponse> {
     return this.#caller.callMethod('notes.getComments', params, options);
@@ -225,7 +225,7 @@ export class NotesSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 183 AccessComment.
-   * @see https://dev.vk.com/method/notes.restoreComment
+   * Docs: https://dev.vk.com/method/notes.restoreComment
    */
   restoreComment(params: NotesRestoreCommentParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('notes.restoreComment', params, options);

@@ -47,7 +47,7 @@ export class NotificationsSection<X extends object = {}> {
    * Returns a list of notifications about other users' feedback to the current user's wall posts.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/notifications.get
+   * Docs: https://dev.vk.com/method/notifications.get
    */
   get(params?: NotificationsGetParams & X, options?: CallOptions): Promise<NotificationsGetResponse> {
     return this.#caller.callMethod('notifications.get', params, options);
@@ -57,7 +57,7 @@ export class NotificationsSection<X extends object = {}> {
    * Resets the counter of new notifications about other users' feedback to the current user's wall posts.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/notifications.markAsViewed
+   * Docs: https://dev.vk.com/method/notifications.markAsViewed
    */
   markAsViewed(
     params?: [keyof X] extends [never] ? NotificationsMarkAsViewedParams : X,
@@ -71,7 +71,7 @@ export class NotificationsSection<X extends object = {}> {
    *
    * Token types: service.
    * Errors: 711 GroupAppIsNotInstalledInCommunity.
-   * @see https://dev.vk.com/method/notifications.sendMessage
+   * Docs: https://dev.vk.com/method/notifications.sendMessage
    */
   sendMessage(
     params: NotificationsSendMessageParams & X,

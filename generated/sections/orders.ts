@@ -83,7 +83,7 @@ export class OrdersSection<X extends object = {}> {
    *
    * Token types: service.
    * Errors: 1256 AppsSubscriptionNotFound, 1257 AppsSubscriptionInvalidStatus.
-   * @see https://dev.vk.com/method/orders.cancelSubscription
+   * Docs: https://dev.vk.com/method/orders.cancelSubscription
    */
   cancelSubscription(params: OrdersCancelSubscriptionParams & X, options?: CallOptions): Promise<BaseBoolResponse> {
     return this.#caller.callMethod('orders.cancelSubscription', params, options);
@@ -94,7 +94,7 @@ export class OrdersSection<X extends object = {}> {
    *
    * Token types: service.
    * Errors: 103 Limits, 106 ActionFailed.
-   * @see https://dev.vk.com/method/orders.changeState
+   * Docs: https://dev.vk.com/method/orders.changeState
    */
   changeState(params: OrdersChangeStateParams & X, options?: CallOptions): Promise<OrdersChangeStateResponse> {
     return this.#caller.callMethod('orders.changeState', params, options);
@@ -104,7 +104,7 @@ export class OrdersSection<X extends object = {}> {
    * Returns a list of orders.
    *
    * Token types: service.
-   * @see https://dev.vk.com/method/orders.get
+   * Docs: https://dev.vk.com/method/orders.get
    */
   get(params?: OrdersGetParams & X, options?: CallOptions): Promise<OrdersGetResponse> {
     return this.#caller.callMethod('orders.get', params, options);
@@ -114,7 +114,7 @@ export class OrdersSection<X extends object = {}> {
    * Calls `orders.getAmount`.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/orders.getAmount
+   * Docs: https://dev.vk.com/method/orders.getAmount
    */
   getAmount(params: OrdersGetAmountParams & X, options?: CallOptions): Promise<OrdersGetAmountResponse> {
     return this.#caller.callMethod('orders.getAmount', params, options);
@@ -124,7 +124,7 @@ export class OrdersSection<X extends object = {}> {
    * Returns information about orders by their IDs.
    *
    * Token types: service, user.
-   * @see https://dev.vk.com/method/orders.getById
+   * Docs: https://dev.vk.com/method/orders.getById
    */
   getById(params?: OrdersGetByIdParams & X, options?: CallOptions): Promise<OrdersGetByIdResponse> {
     return this.#caller.callMethod('orders.getById', params, options);
@@ -135,7 +135,7 @@ export class OrdersSection<X extends object = {}> {
    *
    * Token types: service.
    * Errors: 1256 AppsSubscriptionNotFound.
-   * @see https://dev.vk.com/method/orders.getUserSubscriptionById
+   * Docs: https://dev.vk.com/method/orders.getUserSubscriptionById
    */
   getUserSubscriptionById(
     params: OrdersGetUserSubscriptionByIdParams & X,
@@ -148,7 +148,7 @@ export class OrdersSection<X extends object = {}> {
    * Calls `orders.getUserSubscriptions`.
    *
    * Token types: service.
-   * @see https://dev.vk.com/method/orders.getUserSubscriptions
+   * Docs: https://dev.vk.com/method/orders.getUserSubscriptions
    */
   getUserSubscriptions(
     params: OrdersGetUserSubscriptionsParams & X,

@@ -121,7 +121,7 @@ export class PagesSection<X extends object = {}> {
    * Allows to clear the cache of particular 'external' pages which may be attached to VK posts.
    *
    * Token types: service, user.
-   * @see https://dev.vk.com/method/pages.clearCache
+   * Docs: https://dev.vk.com/method/pages.clearCache
    */
   clearCache(params: PagesClearCacheParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('pages.clearCache', params, options);
@@ -131,7 +131,7 @@ export class PagesSection<X extends object = {}> {
    * Returns information about a wiki page.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/pages.get
+   * Docs: https://dev.vk.com/method/pages.get
    */
   get(params?: PagesGetParams & X, options?: CallOptions): Promise<PagesGetResponse> {
     return this.#caller.callMethod('pages.get', params, options);
@@ -142,7 +142,7 @@ export class PagesSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 141 AccessPage, 140 ParamPageId.
-   * @see https://dev.vk.com/method/pages.getHistory
+   * Docs: https://dev.vk.com/method/pages.getHistory
    */
   getHistory(params: PagesGetHistoryParams & X, options?: CallOptions): Promise<PagesGetHistoryResponse> {
     return this.#caller.callMethod('pages.getHistory', params, options);
@@ -153,7 +153,7 @@ export class PagesSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 141 AccessPage.
-   * @see https://dev.vk.com/method/pages.getTitles
+   * Docs: https://dev.vk.com/method/pages.getTitles
    */
   getTitles(params?: PagesGetTitlesParams & X, options?: CallOptions): Promise<PagesGetTitlesResponse> {
     return this.#caller.callMethod('pages.getTitles', params, options);
@@ -164,7 +164,7 @@ export class PagesSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 141 AccessPage.
-   * @see https://dev.vk.com/method/pages.getVersion
+   * Docs: https://dev.vk.com/method/pages.getVersion
    */
   getVersion(params: PagesGetVersionParams & X, options?: CallOptions): Promise<PagesGetVersionResponse> {
     return this.#caller.callMethod('pages.getVersion', params, options);
@@ -174,7 +174,7 @@ export class PagesSection<X extends object = {}> {
    * Returns HTML representation of the wiki markup.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/pages.parseWiki
+   * Docs: https://dev.vk.com/method/pages.parseWiki
    */
   parseWiki(params: PagesParseWikiParams & X, options?: CallOptions): Promise<PagesParseWikiResponse> {
     return this.#caller.callMethod('pages.parseWiki', params, options);
@@ -185,7 +185,7 @@ export class PagesSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 141 AccessPage, 140 ParamPageId, 119 ParamTitle.
-   * @see https://dev.vk.com/method/pages.save
+   * Docs: https://dev.vk.com/method/pages.save
    */
   save(params?: PagesSaveParams & X, options?: CallOptions): Promise<PagesSaveResponse> {
     return this.#caller.callMethod('pages.save', params, options);
@@ -196,7 +196,7 @@ export class PagesSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 141 AccessPage, 140 ParamPageId.
-   * @see https://dev.vk.com/method/pages.saveAccess
+   * Docs: https://dev.vk.com/method/pages.saveAccess
    */
   saveAccess(params: PagesSaveAccessParams & X, options?: CallOptions): Promise<PagesSaveAccessResponse> {
     return this.#caller.callMethod('pages.saveAccess', params, options);

@@ -616,7 +616,7 @@ export class PhotosSection<X extends object = {}> {
    * Confirms a tag on a photo.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/photos.confirmTag
+   * Docs: https://dev.vk.com/method/photos.confirmTag
    */
   confirmTag(params: PhotosConfirmTagParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('photos.confirmTag', params, options);
@@ -626,7 +626,7 @@ export class PhotosSection<X extends object = {}> {
    * Allows to copy a photo to the "Saved photos" album
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/photos.copy
+   * Docs: https://dev.vk.com/method/photos.copy
    */
   copy(params: PhotosCopyParams & X, options?: CallOptions): Promise<PhotosCopyResponse> {
     return this.#caller.callMethod('photos.copy', params, options);
@@ -637,7 +637,7 @@ export class PhotosSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 302 AlbumsLimit.
-   * @see https://dev.vk.com/method/photos.createAlbum
+   * Docs: https://dev.vk.com/method/photos.createAlbum
    */
   createAlbum(params: PhotosCreateAlbumParams & X, options?: CallOptions): Promise<PhotosCreateAlbumResponse> {
     return this.#caller.callMethod('photos.createAlbum', params, options);
@@ -647,7 +647,7 @@ export class PhotosSection<X extends object = {}> {
    * Adds a new comment on the photo.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/photos.createComment
+   * Docs: https://dev.vk.com/method/photos.createComment
    */
   createComment(params: PhotosCreateCommentParams & X, options?: CallOptions): Promise<PhotosCreateCommentResponse> {
     return this.#caller.callMethod('photos.createComment', params, options);
@@ -657,7 +657,7 @@ export class PhotosSection<X extends object = {}> {
    * Deletes a photo.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/photos.delete
+   * Docs: https://dev.vk.com/method/photos.delete
    */
   delete(params?: PhotosDeleteParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('photos.delete', params, options);
@@ -668,7 +668,7 @@ export class PhotosSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 114 ParamAlbumId.
-   * @see https://dev.vk.com/method/photos.deleteAlbum
+   * Docs: https://dev.vk.com/method/photos.deleteAlbum
    */
   deleteAlbum(params: PhotosDeleteAlbumParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('photos.deleteAlbum', params, options);
@@ -678,7 +678,7 @@ export class PhotosSection<X extends object = {}> {
    * Deletes a comment on the photo.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/photos.deleteComment
+   * Docs: https://dev.vk.com/method/photos.deleteComment
    */
   deleteComment(params: PhotosDeleteCommentParams & X, options?: CallOptions): Promise<BaseBoolResponse> {
     return this.#caller.callMethod('photos.deleteComment', params, options);
@@ -688,7 +688,7 @@ export class PhotosSection<X extends object = {}> {
    * Edits the caption of a photo.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/photos.edit
+   * Docs: https://dev.vk.com/method/photos.edit
    */
   edit(params: PhotosEditParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('photos.edit', params, options);
@@ -699,7 +699,7 @@ export class PhotosSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 114 ParamAlbumId.
-   * @see https://dev.vk.com/method/photos.editAlbum
+   * Docs: https://dev.vk.com/method/photos.editAlbum
    */
   editAlbum(params: PhotosEditAlbumParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('photos.editAlbum', params, options);
@@ -709,7 +709,7 @@ export class PhotosSection<X extends object = {}> {
    * Edits a comment on a photo.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/photos.editComment
+   * Docs: https://dev.vk.com/method/photos.editComment
    */
   editComment(params: PhotosEditCommentParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('photos.editComment', params, options);
@@ -719,7 +719,7 @@ export class PhotosSection<X extends object = {}> {
    * Returns a list of a user's or community's photos.
    *
    * Token types: service, user.
-   * @see https://dev.vk.com/method/photos.get
+   * Docs: https://dev.vk.com/method/photos.get
    */
   get(params?: PhotosGetParams & X, options?: CallOptions): Promise<PhotosGetResponse> {
     return this.#caller.callMethod('photos.get', params, options);
@@ -729,7 +729,7 @@ export class PhotosSection<X extends object = {}> {
    * Returns a list of a user's or community's photo albums.
    *
    * Token types: service, user.
-   * @see https://dev.vk.com/method/photos.getAlbums
+   * Docs: https://dev.vk.com/method/photos.getAlbums
    */
   getAlbums(params?: PhotosGetAlbumsParams & X, options?: CallOptions): Promise<PhotosGetAlbumsResponse> {
     return this.#caller.callMethod('photos.getAlbums', params, options);
@@ -739,7 +739,7 @@ export class PhotosSection<X extends object = {}> {
    * Returns the number of photo albums belonging to a user or community.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/photos.getAlbumsCount
+   * Docs: https://dev.vk.com/method/photos.getAlbumsCount
    */
   getAlbumsCount(
     params?: PhotosGetAlbumsCountParams & X,
@@ -753,7 +753,7 @@ export class PhotosSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 19 Blocked.
-   * @see https://dev.vk.com/method/photos.getAll
+   * Docs: https://dev.vk.com/method/photos.getAll
    */
   getAll(params?: PhotosGetAllParams & X, options?: CallOptions): Promise<PhotosGetAllResponse> {
     return this.#caller.callMethod('photos.getAll', params, options);
@@ -764,7 +764,7 @@ export class PhotosSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 114 ParamAlbumId.
-   * @see https://dev.vk.com/method/photos.getAllComments
+   * Docs: https://dev.vk.com/method/photos.getAllComments
    */
   getAllComments(
     params?: PhotosGetAllCommentsParams & X,
@@ -777,7 +777,7 @@ export class PhotosSection<X extends object = {}> {
    * Returns information about photos by their IDs.
    *
    * Token types: service, user.
-   * @see https://dev.vk.com/method/photos.getById
+   * Docs: https://dev.vk.com/method/photos.getById
    */
   getById(params: PhotosGetByIdParams & X, options?: CallOptions): Promise<PhotosGetByIdResponse> {
     return this.#caller.callMethod('photos.getById', params, options);
@@ -787,7 +787,7 @@ export class PhotosSection<X extends object = {}> {
    * Returns an upload link for chat cover pictures.
    *
    * Token types: group, user.
-   * @see https://dev.vk.com/method/photos.getChatUploadServer
+   * Docs: https://dev.vk.com/method/photos.getChatUploadServer
    */
   getChatUploadServer(
     params: PhotosGetChatUploadServerParams & X,
@@ -801,7 +801,7 @@ export class PhotosSection<X extends object = {}> {
    *
    * With `extended` set: the Extended response.
    * Token types: user.
-   * @see https://dev.vk.com/method/photos.getComments
+   * Docs: https://dev.vk.com/method/photos.getComments
    */
   getComments(
     params: PhotosGetCommentsExtendedParams & X,
@@ -812,7 +812,7 @@ export class PhotosSection<X extends object = {}> {
    *
    * Without the params that select a variant: the plain response.
    * Token types: user.
-   * @see https://dev.vk.com/method/photos.getComments
+   * Docs: https://dev.vk.com/method/photos.getComments
    */
   getComments(params: PhotosGetCommentsPlainParams & X, options?: CallOptions): Promise<PhotosGetCommentsResponse>;
   /**
@@ -820,7 +820,7 @@ export class PhotosSection<X extends object = {}> {
    *
    * When the selecting params are not known at compile time: any of the responses.
    * Token types: user.
-   * @see https://dev.vk.com/method/photos.getComments
+   * Docs: https://dev.vk.com/method/photos.getComments
    */
   getComments(
     params: PhotosGetCommentsParams & X,
@@ -835,7 +835,7 @@ export class PhotosSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 1438 MarketNotEnabled.
-   * @see https://dev.vk.com/method/photos.getMarketAlbumUploadServer
+   * Docs: https://dev.vk.com/method/photos.getMarketAlbumUploadServer
    */
   getMarketAlbumUploadServer(
     params: PhotosGetMarketAlbumUploadServerParams & X,
@@ -849,7 +849,7 @@ export class PhotosSection<X extends object = {}> {
    *
    * Token types: group, user.
    * Errors: 901 MessagesDenySend.
-   * @see https://dev.vk.com/method/photos.getMessagesUploadServer
+   * Docs: https://dev.vk.com/method/photos.getMessagesUploadServer
    */
   getMessagesUploadServer(
     params?: PhotosGetMessagesUploadServerParams & X,
@@ -862,7 +862,7 @@ export class PhotosSection<X extends object = {}> {
    * Returns a list of photos with tags that have not been viewed.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/photos.getNewTags
+   * Docs: https://dev.vk.com/method/photos.getNewTags
    */
   getNewTags(params?: PhotosGetNewTagsParams & X, options?: CallOptions): Promise<PhotosGetNewTagsResponse> {
     return this.#caller.callMethod('photos.getNewTags', params, options);
@@ -873,7 +873,7 @@ export class PhotosSection<X extends object = {}> {
    *
    * Token types: group, user.
    * Errors: 703 GroupNeed2fa.
-   * @see https://dev.vk.com/method/photos.getOwnerCoverPhotoUploadServer
+   * Docs: https://dev.vk.com/method/photos.getOwnerCoverPhotoUploadServer
    */
   getOwnerCoverPhotoUploadServer(
     params?: PhotosGetOwnerCoverPhotoUploadServerParams & X,
@@ -887,7 +887,7 @@ export class PhotosSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 703 GroupNeed2fa.
-   * @see https://dev.vk.com/method/photos.getOwnerPhotoUploadServer
+   * Docs: https://dev.vk.com/method/photos.getOwnerPhotoUploadServer
    */
   getOwnerPhotoUploadServer(
     params?: PhotosGetOwnerPhotoUploadServerParams & X,
@@ -900,7 +900,7 @@ export class PhotosSection<X extends object = {}> {
    * Returns a list of tags on a photo.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/photos.getTags
+   * Docs: https://dev.vk.com/method/photos.getTags
    */
   getTags(params: PhotosGetTagsParams & X, options?: CallOptions): Promise<PhotosGetTagsResponse> {
     return this.#caller.callMethod('photos.getTags', params, options);
@@ -911,7 +911,7 @@ export class PhotosSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 703 GroupNeed2fa.
-   * @see https://dev.vk.com/method/photos.getUploadServer
+   * Docs: https://dev.vk.com/method/photos.getUploadServer
    */
   getUploadServer(
     params?: PhotosGetUploadServerParams & X,
@@ -924,7 +924,7 @@ export class PhotosSection<X extends object = {}> {
    * Returns a list of photos in which a user is tagged.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/photos.getUserPhotos
+   * Docs: https://dev.vk.com/method/photos.getUserPhotos
    */
   getUserPhotos(params?: PhotosGetUserPhotosParams & X, options?: CallOptions): Promise<PhotosGetUserPhotosResponse> {
     return this.#caller.callMethod('photos.getUserPhotos', params, options);
@@ -934,7 +934,7 @@ export class PhotosSection<X extends object = {}> {
    * Returns the server address for photo upload onto a user's wall.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/photos.getWallUploadServer
+   * Docs: https://dev.vk.com/method/photos.getWallUploadServer
    */
   getWallUploadServer(
     params?: PhotosGetWallUploadServerParams & X,
@@ -947,7 +947,7 @@ export class PhotosSection<X extends object = {}> {
    * Makes a photo into an album cover.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/photos.makeCover
+   * Docs: https://dev.vk.com/method/photos.makeCover
    */
   makeCover(params: PhotosMakeCoverParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('photos.makeCover', params, options);
@@ -957,7 +957,7 @@ export class PhotosSection<X extends object = {}> {
    * Moves a photo from one album to another.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/photos.move
+   * Docs: https://dev.vk.com/method/photos.move
    */
   move(params: PhotosMoveParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('photos.move', params, options);
@@ -967,7 +967,7 @@ export class PhotosSection<X extends object = {}> {
    * Adds a tag on the photo.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/photos.putTag
+   * Docs: https://dev.vk.com/method/photos.putTag
    */
   putTag(params: PhotosPutTagParams & X, options?: CallOptions): Promise<PhotosPutTagResponse> {
     return this.#caller.callMethod('photos.putTag', params, options);
@@ -977,7 +977,7 @@ export class PhotosSection<X extends object = {}> {
    * Removes a tag from a photo.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/photos.removeTag
+   * Docs: https://dev.vk.com/method/photos.removeTag
    */
   removeTag(params: PhotosRemoveTagParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('photos.removeTag', params, options);
@@ -987,7 +987,7 @@ export class PhotosSection<X extends object = {}> {
    * Reorders the album in the list of user albums.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/photos.reorderAlbums
+   * Docs: https://dev.vk.com/method/photos.reorderAlbums
    */
   reorderAlbums(params: PhotosReorderAlbumsParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('photos.reorderAlbums', params, options);
@@ -998,7 +998,7 @@ export class PhotosSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 122 ParamPhotos.
-   * @see https://dev.vk.com/method/photos.reorderPhotos
+   * Docs: https://dev.vk.com/method/photos.reorderPhotos
    */
   reorderPhotos(params: PhotosReorderPhotosParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('photos.reorderPhotos', params, options);
@@ -1008,7 +1008,7 @@ export class PhotosSection<X extends object = {}> {
    * Reports (submits a complaint about) a photo.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/photos.report
+   * Docs: https://dev.vk.com/method/photos.report
    */
   report(params: PhotosReportParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('photos.report', params, options);
@@ -1018,7 +1018,7 @@ export class PhotosSection<X extends object = {}> {
    * Reports (submits a complaint about) a comment on a photo.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/photos.reportComment
+   * Docs: https://dev.vk.com/method/photos.reportComment
    */
   reportComment(params: PhotosReportCommentParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('photos.reportComment', params, options);
@@ -1028,7 +1028,7 @@ export class PhotosSection<X extends object = {}> {
    * Restores a deleted photo.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/photos.restore
+   * Docs: https://dev.vk.com/method/photos.restore
    */
   restore(params: PhotosRestoreParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('photos.restore', params, options);
@@ -1038,7 +1038,7 @@ export class PhotosSection<X extends object = {}> {
    * Restores a deleted comment on a photo.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/photos.restoreComment
+   * Docs: https://dev.vk.com/method/photos.restoreComment
    */
   restoreComment(params: PhotosRestoreCommentParams & X, options?: CallOptions): Promise<BaseBoolResponse> {
     return this.#caller.callMethod('photos.restoreComment', params, options);
@@ -1049,7 +1049,7 @@ export class PhotosSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 114 ParamAlbumId, 118 ParamServer, 121 ParamHash, 22 Upload.
-   * @see https://dev.vk.com/method/photos.save
+   * Docs: https://dev.vk.com/method/photos.save
    */
   save(params?: PhotosSaveParams & X, options?: CallOptions): Promise<PhotosSaveResponse> {
     return this.#caller.callMethod('photos.save', params, options);
@@ -1060,7 +1060,7 @@ export class PhotosSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 121 ParamHash, 129 ParamPhoto, 1438 MarketNotEnabled.
-   * @see https://dev.vk.com/method/photos.saveMarketAlbumPhoto
+   * Docs: https://dev.vk.com/method/photos.saveMarketAlbumPhoto
    */
   saveMarketAlbumPhoto(
     params: PhotosSaveMarketAlbumPhotoParams & X,
@@ -1074,7 +1074,7 @@ export class PhotosSection<X extends object = {}> {
    *
    * Token types: group, user.
    * Errors: 114 ParamAlbumId, 118 ParamServer, 121 ParamHash.
-   * @see https://dev.vk.com/method/photos.saveMessagesPhoto
+   * Docs: https://dev.vk.com/method/photos.saveMessagesPhoto
    */
   saveMessagesPhoto(
     params: PhotosSaveMessagesPhotoParams & X,
@@ -1088,7 +1088,7 @@ export class PhotosSection<X extends object = {}> {
    *
    * Token types: group, user.
    * Errors: 129 ParamPhoto, 703 GroupNeed2fa.
-   * @see https://dev.vk.com/method/photos.saveOwnerCoverPhoto
+   * Docs: https://dev.vk.com/method/photos.saveOwnerCoverPhoto
    */
   saveOwnerCoverPhoto(
     params?: PhotosSaveOwnerCoverPhotoParams & X,
@@ -1102,7 +1102,7 @@ export class PhotosSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 129 ParamPhoto, 703 GroupNeed2fa.
-   * @see https://dev.vk.com/method/photos.saveOwnerPhoto
+   * Docs: https://dev.vk.com/method/photos.saveOwnerPhoto
    */
   saveOwnerPhoto(
     params?: PhotosSaveOwnerPhotoParams & X,
@@ -1116,7 +1116,7 @@ export class PhotosSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 114 ParamAlbumId, 118 ParamServer, 121 ParamHash, 22 Upload.
-   * @see https://dev.vk.com/method/photos.saveWallPhoto
+   * Docs: https://dev.vk.com/method/photos.saveWallPhoto
    */
   saveWallPhoto(params: PhotosSaveWallPhotoParams & X, options?: CallOptions): Promise<PhotosSaveWallPhotoResponse> {
     return this.#caller.callMethod('photos.saveWallPhoto', params, options);
@@ -1126,7 +1126,7 @@ export class PhotosSection<X extends object = {}> {
    * Returns a list of photos.
    *
    * Token types: service, user.
-   * @see https://dev.vk.com/method/photos.search
+   * Docs: https://dev.vk.com/method/photos.search
    */
   search(params?: PhotosSearchParams & X, options?: CallOptions): Promise<PhotosSearchResponse> {
     return this.#caller.callMethod('photos.search', params, options);

@@ -26,7 +26,7 @@ export class PodcastsSection<X extends object = {}> {
    * Calls `podcasts.searchPodcast`.
    *
    * Token types: group, user.
-   * @see https://dev.vk.com/method/podcasts.searchPodcast
+   * Docs: https://dev.vk.com/method/podcasts.searchPodcast
    */
   searchPodcast(
     params: PodcastsSearchPodcastParams & X,

@@ -144,7 +144,7 @@ export class PollsSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 250 PollsAccess, 252 PollsAnswerId, 251 PollsPollId.
-   * @see https://dev.vk.com/method/polls.addVote
+   * Docs: https://dev.vk.com/method/polls.addVote
    */
   addVote(params: PollsAddVoteParams & X, options?: CallOptions): Promise<BaseBoolResponse> {
     return this.#caller.callMethod('polls.addVote', params, options);
@@ -154,7 +154,7 @@ export class PollsSection<X extends object = {}> {
    * Creates polls that can be attached to the users' or communities' posts.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/polls.create
+   * Docs: https://dev.vk.com/method/polls.create
    */
   create(params?: PollsCreateParams & X, options?: CallOptions): Promise<PollsCreateResponse> {
     return this.#caller.callMethod('polls.create', params, options);
@@ -165,7 +165,7 @@ export class PollsSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 250 PollsAccess, 252 PollsAnswerId, 251 PollsPollId.
-   * @see https://dev.vk.com/method/polls.deleteVote
+   * Docs: https://dev.vk.com/method/polls.deleteVote
    */
   deleteVote(params: PollsDeleteVoteParams & X, options?: CallOptions): Promise<BaseBoolResponse> {
     return this.#caller.callMethod('polls.deleteVote', params, options);
@@ -175,7 +175,7 @@ export class PollsSection<X extends object = {}> {
    * Edits created polls
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/polls.edit
+   * Docs: https://dev.vk.com/method/polls.edit
    */
   edit(params: PollsEditParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('polls.edit', params, options);
@@ -185,7 +185,7 @@ export class PollsSection<X extends object = {}> {
    * Calls `polls.getBackgrounds`.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/polls.getBackgrounds
+   * Docs: https://dev.vk.com/method/polls.getBackgrounds
    */
   getBackgrounds(
     params?: [keyof X] extends [never] ? PollsGetBackgroundsParams : X,
@@ -199,7 +199,7 @@ export class PollsSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 250 PollsAccess.
-   * @see https://dev.vk.com/method/polls.getById
+   * Docs: https://dev.vk.com/method/polls.getById
    */
   getById(params: PollsGetByIdParams & X, options?: CallOptions): Promise<PollsGetByIdResponse> {
     return this.#caller.callMethod('polls.getById', params, options);
@@ -209,7 +209,7 @@ export class PollsSection<X extends object = {}> {
    * Calls `polls.getPhotoUploadServer`.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/polls.getPhotoUploadServer
+   * Docs: https://dev.vk.com/method/polls.getPhotoUploadServer
    */
   getPhotoUploadServer(
     params?: PollsGetPhotoUploadServerParams & X,
@@ -224,7 +224,7 @@ export class PollsSection<X extends object = {}> {
    * With non-empty `fields`: the Fields response.
    * Token types: user.
    * Errors: 250 PollsAccess, 252 PollsAnswerId, 251 PollsPollId, 253 PollsAccessWithoutVote.
-   * @see https://dev.vk.com/method/polls.getVoters
+   * Docs: https://dev.vk.com/method/polls.getVoters
    */
   getVoters(params: PollsGetVotersFieldsParams & X, options?: CallOptions): Promise<PollsGetVotersFieldsResponse>;
   /**
@@ -233,7 +233,7 @@ export class PollsSection<X extends object = {}> {
    * Without the params that select a variant: the plain response.
    * Token types: user.
    * Errors: 250 PollsAccess, 252 PollsAnswerId, 251 PollsPollId, 253 PollsAccessWithoutVote.
-   * @see https://dev.vk.com/method/polls.getVoters
+   * Docs: https://dev.vk.com/method/polls.getVoters
    */
   getVoters(params: PollsGetVotersPlainParams & X, options?: CallOptions): Promise<PollsGetVotersResponse>;
   /**
@@ -242,7 +242,7 @@ export class PollsSection<X extends object = {}> {
    * When the selecting params are not known at compile time: any of the responses.
    * Token types: user.
    * Errors: 250 PollsAccess, 252 PollsAnswerId, 251 PollsPollId, 253 PollsAccessWithoutVote.
-   * @see https://dev.vk.com/method/polls.getVoters
+   * Docs: https://dev.vk.com/method/polls.getVoters
    */
   getVoters(
     params: PollsGetVotersParams & X,
@@ -257,7 +257,7 @@ export class PollsSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 129 ParamPhoto.
-   * @see https://dev.vk.com/method/polls.savePhoto
+   * Docs: https://dev.vk.com/method/polls.savePhoto
    */
   savePhoto(params?: PollsSavePhotoParams & X, options?: CallOptions): Promise<PollsSavePhotoResponse> {
     return this.#caller.callMethod('polls.savePhoto', params, options);

@@ -72,7 +72,7 @@ export class PrettyCardsSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 1901 PrettyCardsTooManyCards.
-   * @see https://dev.vk.com/method/prettyCards.create
+   * Docs: https://dev.vk.com/method/prettyCards.create
    */
   create(params: PrettyCardsCreateParams & X, options?: CallOptions): Promise<PrettyCardsCreateResponse> {
     return this.#caller.callMethod('prettyCards.create', params, options);
@@ -83,7 +83,7 @@ export class PrettyCardsSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 1900 PrettyCardsCardNotFound, 1902 PrettyCardsCardIsConnectedToPost.
-   * @see https://dev.vk.com/method/prettyCards.delete
+   * Docs: https://dev.vk.com/method/prettyCards.delete
    */
   delete(params: PrettyCardsDeleteParams & X, options?: CallOptions): Promise<PrettyCardsDeleteResponse> {
     return this.#caller.callMethod('prettyCards.delete', params, options);
@@ -94,7 +94,7 @@ export class PrettyCardsSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 1900 PrettyCardsCardNotFound.
-   * @see https://dev.vk.com/method/prettyCards.edit
+   * Docs: https://dev.vk.com/method/prettyCards.edit
    */
   edit(params: PrettyCardsEditParams & X, options?: CallOptions): Promise<PrettyCardsEditResponse> {
     return this.#caller.callMethod('prettyCards.edit', params, options);
@@ -104,7 +104,7 @@ export class PrettyCardsSection<X extends object = {}> {
    * Calls `prettyCards.get`.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/prettyCards.get
+   * Docs: https://dev.vk.com/method/prettyCards.get
    */
   get(params: PrettyCardsGetParams & X, options?: CallOptions): Promise<PrettyCardsGetResponse> {
     return this.#caller.callMethod('prettyCards.get', params, options);
@@ -114,7 +114,7 @@ export class PrettyCardsSection<X extends object = {}> {
    * Calls `prettyCards.getById`.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/prettyCards.getById
+   * Docs: https://dev.vk.com/method/prettyCards.getById
    */
   getById(params: PrettyCardsGetByIdParams & X, options?: CallOptions): Promise<PrettyCardsGetByIdResponse> {
     return this.#caller.callMethod('prettyCards.getById', params, options);
@@ -124,7 +124,7 @@ export class PrettyCardsSection<X extends object = {}> {
    * Calls `prettyCards.getUploadURL`.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/prettyCards.getUploadURL
+   * Docs: https://dev.vk.com/method/prettyCards.getUploadURL
    */
   getUploadURL(
     params?: [keyof X] extends [never] ? PrettyCardsGetUploadURLParams : X,

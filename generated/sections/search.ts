@@ -32,7 +32,7 @@ export class SearchSection<X extends object = {}> {
    * Allows the programmer to do a quick search for any substring.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/search.getHints
+   * Docs: https://dev.vk.com/method/search.getHints
    */
   getHints(params?: SearchGetHintsParams & X, options?: CallOptions): Promise<SearchGetHintsResponse> {
     return this.#caller.callMethod('search.getHints', params, options);

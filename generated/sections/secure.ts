@@ -120,7 +120,7 @@ export class SecureSection<X extends object = {}> {
    *
    * Token types: service.
    * Errors: 1251 AppsAlreadyUnlocked.
-   * @see https://dev.vk.com/method/secure.addAppEvent
+   * Docs: https://dev.vk.com/method/secure.addAppEvent
    */
   addAppEvent(params: SecureAddAppEventParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('secure.addAppEvent', params, options);
@@ -130,7 +130,7 @@ export class SecureSection<X extends object = {}> {
    * Checks the user authentication in 'IFrame' and 'Flash' apps using the 'access_token' parameter.
    *
    * Token types: service.
-   * @see https://dev.vk.com/method/secure.checkToken
+   * Docs: https://dev.vk.com/method/secure.checkToken
    */
   checkToken(params?: SecureCheckTokenParams & X, options?: CallOptions): Promise<SecureCheckTokenResponse> {
     return this.#caller.callMethod('secure.checkToken', params, options);
@@ -140,7 +140,7 @@ export class SecureSection<X extends object = {}> {
    * Returns payment balance of the application in hundredth of a vote.
    *
    * Token types: service.
-   * @see https://dev.vk.com/method/secure.getAppBalance
+   * Docs: https://dev.vk.com/method/secure.getAppBalance
    */
   getAppBalance(
     params?: [keyof X] extends [never] ? SecureGetAppBalanceParams : X,
@@ -153,7 +153,7 @@ export class SecureSection<X extends object = {}> {
    * Shows a list of SMS notifications sent by the application using [vk.com/dev/secure.sendSMSNotification|secure.sendSMSNotification] method.
    *
    * Token types: service.
-   * @see https://dev.vk.com/method/secure.getSMSHistory
+   * Docs: https://dev.vk.com/method/secure.getSMSHistory
    */
   getSMSHistory(params?: SecureGetSMSHistoryParams & X, options?: CallOptions): Promise<SecureGetSMSHistoryResponse> {
     return this.#caller.callMethod('secure.getSMSHistory', params, options);
@@ -163,7 +163,7 @@ export class SecureSection<X extends object = {}> {
    * Shows history of votes transaction between users and the application.
    *
    * Token types: service.
-   * @see https://dev.vk.com/method/secure.getTransactionsHistory
+   * Docs: https://dev.vk.com/method/secure.getTransactionsHistory
    */
   getTransactionsHistory(
     params?: SecureGetTransactionsHistoryParams & X,
@@ -176,7 +176,7 @@ export class SecureSection<X extends object = {}> {
    * Returns one of the previously set game levels of one or more users in the application.
    *
    * Token types: service.
-   * @see https://dev.vk.com/method/secure.getUserLevel
+   * Docs: https://dev.vk.com/method/secure.getUserLevel
    */
   getUserLevel(params: SecureGetUserLevelParams & X, options?: CallOptions): Promise<SecureGetUserLevelResponse> {
     return this.#caller.callMethod('secure.getUserLevel', params, options);
@@ -186,7 +186,7 @@ export class SecureSection<X extends object = {}> {
    * Opens the game achievement and gives the user a sticker
    *
    * Token types: service.
-   * @see https://dev.vk.com/method/secure.giveEventSticker
+   * Docs: https://dev.vk.com/method/secure.giveEventSticker
    */
   giveEventSticker(
     params: SecureGiveEventStickerParams & X,
@@ -199,7 +199,7 @@ export class SecureSection<X extends object = {}> {
    * Sends notification to the user.
    *
    * Token types: service.
-   * @see https://dev.vk.com/method/secure.sendNotification
+   * Docs: https://dev.vk.com/method/secure.sendNotification
    */
   sendNotification(
     params: SecureSendNotificationParams & X,
@@ -213,7 +213,7 @@ export class SecureSection<X extends object = {}> {
    *
    * Token types: service.
    * Errors: 147 InsufficientFunds, 146 MobileNotActivated.
-   * @see https://dev.vk.com/method/secure.sendSMSNotification
+   * Docs: https://dev.vk.com/method/secure.sendSMSNotification
    */
   sendSMSNotification(params: SecureSendSMSNotificationParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('secure.sendSMSNotification', params, options);
@@ -224,7 +224,7 @@ export class SecureSection<X extends object = {}> {
    *
    * With `counters` given: the Array response.
    * Token types: service.
-   * @see https://dev.vk.com/method/secure.setCounter
+   * Docs: https://dev.vk.com/method/secure.setCounter
    */
   setCounter(params: SecureSetCounterArrayParams & X, options?: CallOptions): Promise<SecureSetCounterArrayResponse>;
   /**
@@ -232,7 +232,7 @@ export class SecureSection<X extends object = {}> {
    *
    * Without the params that select a variant: the plain response.
    * Token types: service.
-   * @see https://dev.vk.com/method/secure.setCounter
+   * Docs: https://dev.vk.com/method/secure.setCounter
    */
   setCounter(params?: SecureSetCounterPlainParams & X, options?: CallOptions): Promise<BaseBoolResponse>;
   /**
@@ -240,7 +240,7 @@ export class SecureSection<X extends object = {}> {
    *
    * When the selecting params are not known at compile time: any of the responses.
    * Token types: service.
-   * @see https://dev.vk.com/method/secure.setCounter
+   * Docs: https://dev.vk.com/method/secure.setCounter
    */
   setCounter(
     params?: SecureSetCounterParams & X,

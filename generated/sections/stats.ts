@@ -48,7 +48,7 @@ export class StatsSection<X extends object = {}> {
    * Returns statistics of a community or an application.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/stats.get
+   * Docs: https://dev.vk.com/method/stats.get
    */
   get(params?: StatsGetParams & X, options?: CallOptions): Promise<StatsGetResponse> {
     return this.#caller.callMethod('stats.get', params, options);
@@ -59,7 +59,7 @@ export class StatsSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 210 WallAccessPost.
-   * @see https://dev.vk.com/method/stats.getPostReach
+   * Docs: https://dev.vk.com/method/stats.getPostReach
    */
   getPostReach(params: StatsGetPostReachParams & X, options?: CallOptions): Promise<StatsGetPostReachResponse> {
     return this.#caller.callMethod('stats.getPostReach', params, options);
@@ -69,7 +69,7 @@ export class StatsSection<X extends object = {}> {
    * Calls `stats.trackVisitor`.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/stats.trackVisitor
+   * Docs: https://dev.vk.com/method/stats.trackVisitor
    */
   trackVisitor(params?: StatsTrackVisitorParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('stats.trackVisitor', params, options);

@@ -35,7 +35,7 @@ export class StatusSection<X extends object = {}> {
    * Returns data required to show the status of a user or community.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/status.get
+   * Docs: https://dev.vk.com/method/status.get
    */
   get(params?: StatusGetParams & X, options?: CallOptions): Promise<StatusGetResponse> {
     return this.#caller.callMethod('status.get', params, options);
@@ -46,7 +46,7 @@ export class StatusSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 221 StatusNoAudio.
-   * @see https://dev.vk.com/method/status.set
+   * Docs: https://dev.vk.com/method/status.set
    */
   set(params?: StatusSetParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('status.set', params, options);

@@ -43,7 +43,7 @@ export class StorageSection<X extends object = {}> {
    * Returns a value of variable with the name set by key parameter.
    *
    * Token types: group, service, user.
-   * @see https://dev.vk.com/method/storage.get
+   * Docs: https://dev.vk.com/method/storage.get
    */
   get(params?: StorageGetParams & X, options?: CallOptions): Promise<StorageGetResponse> {
     return this.#caller.callMethod('storage.get', params, options);
@@ -53,7 +53,7 @@ export class StorageSection<X extends object = {}> {
    * Returns the names of all variables.
    *
    * Token types: group, service, user.
-   * @see https://dev.vk.com/method/storage.getKeys
+   * Docs: https://dev.vk.com/method/storage.getKeys
    */
   getKeys(params?: StorageGetKeysParams & X, options?: CallOptions): Promise<StorageGetKeysResponse> {
     return this.#caller.callMethod('storage.getKeys', params, options);
@@ -64,7 +64,7 @@ export class StorageSection<X extends object = {}> {
    *
    * Token types: group, service, user.
    * Errors: 103 Limits.
-   * @see https://dev.vk.com/method/storage.set
+   * Docs: https://dev.vk.com/method/storage.set
    */
   set(params: StorageSetParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('storage.set', params, options);

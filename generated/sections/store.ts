@@ -60,7 +60,7 @@ export class StoreSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 2100 StickersNotPurchased, 2101 StickersTooManyFavorites.
-   * @see https://dev.vk.com/method/store.addStickersToFavorite
+   * Docs: https://dev.vk.com/method/store.addStickersToFavorite
    */
   addStickersToFavorite(params: StoreAddStickersToFavoriteParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('store.addStickersToFavorite', params, options);
@@ -70,7 +70,7 @@ export class StoreSection<X extends object = {}> {
    * Calls `store.getFavoriteStickers`.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/store.getFavoriteStickers
+   * Docs: https://dev.vk.com/method/store.getFavoriteStickers
    */
   getFavoriteStickers(
     params?: [keyof X] extends [never] ? StoreGetFavoriteStickersParams : X,
@@ -83,7 +83,7 @@ export class StoreSection<X extends object = {}> {
    * Calls `store.getProducts`.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/store.getProducts
+   * Docs: https://dev.vk.com/method/store.getProducts
    */
   getProducts(params?: StoreGetProductsParams & X, options?: CallOptions): Promise<StoreGetProductsResponse> {
     return this.#caller.callMethod('store.getProducts', params, options);
@@ -93,7 +93,7 @@ export class StoreSection<X extends object = {}> {
    * Calls `store.getStickersKeywords`.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/store.getStickersKeywords
+   * Docs: https://dev.vk.com/method/store.getStickersKeywords
    */
   getStickersKeywords(
     params?: StoreGetStickersKeywordsParams & X,
@@ -107,7 +107,7 @@ export class StoreSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 2102 StickersNotFavorite.
-   * @see https://dev.vk.com/method/store.removeStickersFromFavorite
+   * Docs: https://dev.vk.com/method/store.removeStickersFromFavorite
    */
   removeStickersFromFavorite(
     params: StoreRemoveStickersFromFavoriteParams & X,

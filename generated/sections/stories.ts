@@ -213,7 +213,7 @@ export class StoriesSection<X extends object = {}> {
    * Allows to hide stories from chosen sources from current user's feed.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/stories.banOwner
+   * Docs: https://dev.vk.com/method/stories.banOwner
    */
   banOwner(params: StoriesBanOwnerParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('stories.banOwner', params, options);
@@ -223,7 +223,7 @@ export class StoriesSection<X extends object = {}> {
    * Allows to delete story.
    *
    * Token types: group, user.
-   * @see https://dev.vk.com/method/stories.delete
+   * Docs: https://dev.vk.com/method/stories.delete
    */
   delete(params?: StoriesDeleteParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('stories.delete', params, options);
@@ -233,7 +233,7 @@ export class StoriesSection<X extends object = {}> {
    * Returns stories available for current user.
    *
    * Token types: group, user.
-   * @see https://dev.vk.com/method/stories.get
+   * Docs: https://dev.vk.com/method/stories.get
    */
   get(params?: StoriesGetParams & X, options?: CallOptions): Promise<StoriesGetV5113Response> {
     return this.#caller.callMethod('stories.get', params, options);
@@ -244,7 +244,7 @@ export class StoriesSection<X extends object = {}> {
    *
    * With `extended` set: the Extended response.
    * Token types: user.
-   * @see https://dev.vk.com/method/stories.getBanned
+   * Docs: https://dev.vk.com/method/stories.getBanned
    */
   getBanned(
     params: StoriesGetBannedExtendedParams & X,
@@ -255,7 +255,7 @@ export class StoriesSection<X extends object = {}> {
    *
    * Without the params that select a variant: the plain response.
    * Token types: user.
-   * @see https://dev.vk.com/method/stories.getBanned
+   * Docs: https://dev.vk.com/method/stories.getBanned
    */
   getBanned(params?: StoriesGetBannedPlainParams & X, options?: CallOptions): Promise<StoriesGetBannedResponse>;
   /**
@@ -263,7 +263,7 @@ export class StoriesSection<X extends object = {}> {
    *
    * When the selecting params are not known at compile time: any of the responses.
    * Token types: user.
-   * @see https://dev.vk.com/method/stories.getBanned
+   * Docs: https://dev.vk.com/method/stories.getBanned
    */
   getBanned(
     params?: StoriesGetBannedParams & X,
@@ -278,7 +278,7 @@ export class StoriesSection<X extends object = {}> {
    *
    * Token types: group, user.
    * Errors: 1600 StoryExpired.
-   * @see https://dev.vk.com/method/stories.getById
+   * Docs: https://dev.vk.com/method/stories.getById
    */
   getById(params: StoriesGetByIdParams & X, options?: CallOptions): Promise<StoriesGetByIdExtendedResponse> {
     return this.#caller.callMethod('stories.getById', params, options);
@@ -288,7 +288,7 @@ export class StoriesSection<X extends object = {}> {
    * Calls `stories.getDetailedStats`.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/stories.getDetailedStats
+   * Docs: https://dev.vk.com/method/stories.getDetailedStats
    */
   getDetailedStats(
     params: StoriesGetDetailedStatsParams & X,
@@ -302,7 +302,7 @@ export class StoriesSection<X extends object = {}> {
    *
    * Token types: group, user.
    * Errors: 900 MessagesUserBlocked, 1602 StoryIncorrectReplyPrivacy, 19 Blocked.
-   * @see https://dev.vk.com/method/stories.getPhotoUploadServer
+   * Docs: https://dev.vk.com/method/stories.getPhotoUploadServer
    */
   getPhotoUploadServer(
     params?: StoriesGetPhotoUploadServerParams & X,
@@ -315,7 +315,7 @@ export class StoriesSection<X extends object = {}> {
    * Returns replies to the story.
    *
    * Token types: group, user.
-   * @see https://dev.vk.com/method/stories.getReplies
+   * Docs: https://dev.vk.com/method/stories.getReplies
    */
   getReplies(params: StoriesGetRepliesParams & X, options?: CallOptions): Promise<StoriesGetV5113Response> {
     return this.#caller.callMethod('stories.getReplies', params, options);
@@ -325,7 +325,7 @@ export class StoriesSection<X extends object = {}> {
    * Returns stories available for current user.
    *
    * Token types: group, user.
-   * @see https://dev.vk.com/method/stories.getStats
+   * Docs: https://dev.vk.com/method/stories.getStats
    */
   getStats(params: StoriesGetStatsParams & X, options?: CallOptions): Promise<StoriesGetStatsResponse> {
     return this.#caller.callMethod('stories.getStats', params, options);
@@ -336,7 +336,7 @@ export class StoriesSection<X extends object = {}> {
    *
    * Token types: group, user.
    * Errors: 900 MessagesUserBlocked, 1602 StoryIncorrectReplyPrivacy, 19 Blocked.
-   * @see https://dev.vk.com/method/stories.getVideoUploadServer
+   * Docs: https://dev.vk.com/method/stories.getVideoUploadServer
    */
   getVideoUploadServer(
     params?: StoriesGetVideoUploadServerParams & X,
@@ -350,7 +350,7 @@ export class StoriesSection<X extends object = {}> {
    *
    * Token types: group, user.
    * Errors: 1600 StoryExpired.
-   * @see https://dev.vk.com/method/stories.getViewers
+   * Docs: https://dev.vk.com/method/stories.getViewers
    */
   getViewers(
     params: StoriesGetViewersParams & X,
@@ -363,7 +363,7 @@ export class StoriesSection<X extends object = {}> {
    * Hides all replies in the last 24 hours from the user to current user's stories.
    *
    * Token types: group, user.
-   * @see https://dev.vk.com/method/stories.hideAllReplies
+   * Docs: https://dev.vk.com/method/stories.hideAllReplies
    */
   hideAllReplies(params: StoriesHideAllRepliesParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('stories.hideAllReplies', params, options);
@@ -373,7 +373,7 @@ export class StoriesSection<X extends object = {}> {
    * Hides the reply to the current user's story.
    *
    * Token types: group, user.
-   * @see https://dev.vk.com/method/stories.hideReply
+   * Docs: https://dev.vk.com/method/stories.hideReply
    */
   hideReply(params: StoriesHideReplyParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('stories.hideReply', params, options);
@@ -383,7 +383,7 @@ export class StoriesSection<X extends object = {}> {
    * Calls `stories.save`.
    *
    * Token types: group, user.
-   * @see https://dev.vk.com/method/stories.save
+   * Docs: https://dev.vk.com/method/stories.save
    */
   save(params?: StoriesSaveParams & X, options?: CallOptions): Promise<StoriesSaveResponse> {
     return this.#caller.callMethod('stories.save', params, options);
@@ -393,7 +393,7 @@ export class StoriesSection<X extends object = {}> {
    * Calls `stories.search`.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/stories.search
+   * Docs: https://dev.vk.com/method/stories.search
    */
   search(params?: StoriesSearchParams & X, options?: CallOptions): Promise<StoriesGetV5113Response> {
     return this.#caller.callMethod('stories.search', params, options);
@@ -403,7 +403,7 @@ export class StoriesSection<X extends object = {}> {
    * Calls `stories.sendInteraction`.
    *
    * Token types: service.
-   * @see https://dev.vk.com/method/stories.sendInteraction
+   * Docs: https://dev.vk.com/method/stories.sendInteraction
    */
   sendInteraction(params: StoriesSendInteractionParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('stories.sendInteraction', params, options);
@@ -413,7 +413,7 @@ export class StoriesSection<X extends object = {}> {
    * Allows to show stories from hidden sources in current user's feed.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/stories.unbanOwner
+   * Docs: https://dev.vk.com/method/stories.unbanOwner
    */
   unbanOwner(params: StoriesUnbanOwnerParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('stories.unbanOwner', params, options);

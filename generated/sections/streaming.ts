@@ -39,7 +39,7 @@ export class StreamingSection<X extends object = {}> {
    * Allows to receive data for the connection to Streaming API.
    *
    * Token types: service.
-   * @see https://dev.vk.com/method/streaming.getServerUrl
+   * Docs: https://dev.vk.com/method/streaming.getServerUrl
    */
   getServerUrl(
     params?: [keyof X] extends [never] ? StreamingGetServerUrlParams : X,
@@ -52,7 +52,7 @@ export class StreamingSection<X extends object = {}> {
    * Calls `streaming.getStats`.
    *
    * Token types: service.
-   * @see https://dev.vk.com/method/streaming.getStats
+   * Docs: https://dev.vk.com/method/streaming.getStats
    */
   getStats(params?: StreamingGetStatsParams & X, options?: CallOptions): Promise<StreamingGetStatsResponse> {
     return this.#caller.callMethod('streaming.getStats', params, options);
@@ -62,7 +62,7 @@ export class StreamingSection<X extends object = {}> {
    * Calls `streaming.getStem`.
    *
    * Token types: service.
-   * @see https://dev.vk.com/method/streaming.getStem
+   * Docs: https://dev.vk.com/method/streaming.getStem
    */
   getStem(params: StreamingGetStemParams & X, options?: CallOptions): Promise<StreamingGetStemResponse> {
     return this.#caller.callMethod('streaming.getStem', params, options);

@@ -26,7 +26,7 @@ export class TranslationsSection<X extends object = {}> {
    *
    * Token types: service, user.
    * Errors: 11101 TranslationsCantTranslate, 11102 TranslationsMultipleSourceLang.
-   * @see https://dev.vk.com/method/translations.translate
+   * Docs: https://dev.vk.com/method/translations.translate
    */
   translate(params: TranslationsTranslateParams & X, options?: CallOptions): Promise<TranslationsTranslateResponse> {
     return this.#caller.callMethod('translations.translate', params, options);

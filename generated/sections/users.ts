@@ -188,7 +188,7 @@ export class UsersSection<X extends object = {}> {
    * Returns detailed information on users.
    *
    * Token types: group, service, user.
-   * @see https://dev.vk.com/method/users.get
+   * Docs: https://dev.vk.com/method/users.get
    */
   get(params?: UsersGetParams & X, options?: CallOptions): Promise<UsersGetResponse> {
     return this.#caller.callMethod('users.get', params, options);
@@ -199,7 +199,7 @@ export class UsersSection<X extends object = {}> {
    *
    * With non-empty `fields`: the Fields response.
    * Token types: service, user.
-   * @see https://dev.vk.com/method/users.getFollowers
+   * Docs: https://dev.vk.com/method/users.getFollowers
    */
   getFollowers(
     params: UsersGetFollowersFieldsParams & X,
@@ -210,7 +210,7 @@ export class UsersSection<X extends object = {}> {
    *
    * Without the params that select a variant: the plain response.
    * Token types: service, user.
-   * @see https://dev.vk.com/method/users.getFollowers
+   * Docs: https://dev.vk.com/method/users.getFollowers
    */
   getFollowers(params?: UsersGetFollowersPlainParams & X, options?: CallOptions): Promise<UsersGetFollowersResponse>;
   /**
@@ -218,7 +218,7 @@ export class UsersSection<X extends object = {}> {
    *
    * When the selecting params are not known at compile time: any of the responses.
    * Token types: service, user.
-   * @see https://dev.vk.com/method/users.getFollowers
+   * Docs: https://dev.vk.com/method/users.getFollowers
    */
   getFollowers(
     params?: UsersGetFollowersParams & X,
@@ -233,7 +233,7 @@ export class UsersSection<X extends object = {}> {
    *
    * With `extended` set: the Extended response.
    * Token types: service, user.
-   * @see https://dev.vk.com/method/users.getSubscriptions
+   * Docs: https://dev.vk.com/method/users.getSubscriptions
    */
   getSubscriptions(
     params: UsersGetSubscriptionsExtendedParams & X,
@@ -244,7 +244,7 @@ export class UsersSection<X extends object = {}> {
    *
    * Without the params that select a variant: the plain response.
    * Token types: service, user.
-   * @see https://dev.vk.com/method/users.getSubscriptions
+   * Docs: https://dev.vk.com/method/users.getSubscriptions
    */
   getSubscriptions(
     params?: UsersGetSubscriptionsPlainParams & X,
@@ -255,7 +255,7 @@ export class UsersSection<X extends object = {}> {
    *
    * When the selecting params are not known at compile time: any of the responses.
    * Token types: service, user.
-   * @see https://dev.vk.com/method/users.getSubscriptions
+   * Docs: https://dev.vk.com/method/users.getSubscriptions
    */
   getSubscriptions(
     params?: UsersGetSubscriptionsParams & X,
@@ -269,7 +269,7 @@ export class UsersSection<X extends object = {}> {
    * Reports (submits a complain about) a user.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/users.report
+   * Docs: https://dev.vk.com/method/users.report
    */
   report(params: UsersReportParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('users.report', params, options);
@@ -279,7 +279,7 @@ export class UsersSection<X extends object = {}> {
    * Returns a list of users matching the search criteria.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/users.search
+   * Docs: https://dev.vk.com/method/users.search
    */
   search(params?: UsersSearchParams & X, options?: CallOptions): Promise<UsersSearchResponse> {
     return this.#caller.callMethod('users.search', params, options);

@@ -91,7 +91,7 @@ export class UtilsSection<X extends object = {}> {
    * Checks whether a link is blocked in VK.
    *
    * Token types: group, service, user.
-   * @see https://dev.vk.com/method/utils.checkLink
+   * Docs: https://dev.vk.com/method/utils.checkLink
    */
   checkLink(params: UtilsCheckLinkParams & X, options?: CallOptions): Promise<UtilsCheckLinkResponse> {
     return this.#caller.callMethod('utils.checkLink', params, options);
@@ -101,7 +101,7 @@ export class UtilsSection<X extends object = {}> {
    * Deletes shortened link from user's list.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/utils.deleteFromLastShortened
+   * Docs: https://dev.vk.com/method/utils.deleteFromLastShortened
    */
   deleteFromLastShortened(
     params: UtilsDeleteFromLastShortenedParams & X,
@@ -114,7 +114,7 @@ export class UtilsSection<X extends object = {}> {
    * Returns a list of user's shortened links.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/utils.getLastShortenedLinks
+   * Docs: https://dev.vk.com/method/utils.getLastShortenedLinks
    */
   getLastShortenedLinks(
     params?: UtilsGetLastShortenedLinksParams & X,
@@ -129,7 +129,7 @@ export class UtilsSection<X extends object = {}> {
    * With `extended` set: the Extended response.
    * Token types: group, service, user.
    * Errors: 104 NotFound.
-   * @see https://dev.vk.com/method/utils.getLinkStats
+   * Docs: https://dev.vk.com/method/utils.getLinkStats
    */
   getLinkStats(
     params: UtilsGetLinkStatsExtendedParams & X,
@@ -141,7 +141,7 @@ export class UtilsSection<X extends object = {}> {
    * Without the params that select a variant: the plain response.
    * Token types: group, service, user.
    * Errors: 104 NotFound.
-   * @see https://dev.vk.com/method/utils.getLinkStats
+   * Docs: https://dev.vk.com/method/utils.getLinkStats
    */
   getLinkStats(params: UtilsGetLinkStatsPlainParams & X, options?: CallOptions): Promise<UtilsGetLinkStatsResponse>;
   /**
@@ -150,7 +150,7 @@ export class UtilsSection<X extends object = {}> {
    * When the selecting params are not known at compile time: any of the responses.
    * Token types: group, service, user.
    * Errors: 104 NotFound.
-   * @see https://dev.vk.com/method/utils.getLinkStats
+   * Docs: https://dev.vk.com/method/utils.getLinkStats
    */
   getLinkStats(
     params: UtilsGetLinkStatsParams & X,
@@ -164,7 +164,7 @@ export class UtilsSection<X extends object = {}> {
    * Returns the current time of the VK server.
    *
    * Token types: group, service, user.
-   * @see https://dev.vk.com/method/utils.getServerTime
+   * Docs: https://dev.vk.com/method/utils.getServerTime
    */
   getServerTime(
     params?: [keyof X] extends [never] ? UtilsGetServerTimeParams : X,
@@ -177,7 +177,7 @@ export class UtilsSection<X extends object = {}> {
    * Allows to receive a link shortened via vk.cc.
    *
    * Token types: group, service, user.
-   * @see https://dev.vk.com/method/utils.getShortLink
+   * Docs: https://dev.vk.com/method/utils.getShortLink
    */
   getShortLink(params: UtilsGetShortLinkParams & X, options?: CallOptions): Promise<UtilsGetShortLinkResponse> {
     return this.#caller.callMethod('utils.getShortLink', params, options);
@@ -188,7 +188,7 @@ export class UtilsSection<X extends object = {}> {
    *
    * Token types: group, service, user.
    * Errors: 104 NotFound.
-   * @see https://dev.vk.com/method/utils.resolveScreenName
+   * Docs: https://dev.vk.com/method/utils.resolveScreenName
    */
   resolveScreenName(
     params: UtilsResolveScreenNameParams & X,

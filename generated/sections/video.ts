@@ -486,7 +486,7 @@ export class VideoSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 204 AccessVideo, 800 VideoAlreadyAdded.
-   * @see https://dev.vk.com/method/video.add
+   * Docs: https://dev.vk.com/method/video.add
    */
   add(params: VideoAddParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('video.add', params, options);
@@ -497,7 +497,7 @@ export class VideoSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 204 AccessVideo, 302 AlbumsLimit.
-   * @see https://dev.vk.com/method/video.addAlbum
+   * Docs: https://dev.vk.com/method/video.addAlbum
    */
   addAlbum(params?: VideoAddAlbumParams & X, options?: CallOptions): Promise<VideoAddAlbumResponse> {
     return this.#caller.callMethod('video.addAlbum', params, options);
@@ -509,7 +509,7 @@ export class VideoSection<X extends object = {}> {
    * With `album_ids` given: the Multi response.
    * Token types: user.
    * Errors: 204 AccessVideo, 800 VideoAlreadyAdded.
-   * @see https://dev.vk.com/method/video.addToAlbum
+   * Docs: https://dev.vk.com/method/video.addToAlbum
    */
   addToAlbum(params: VideoAddToAlbumMultiParams & X, options?: CallOptions): Promise<VideoChangeVideoAlbumsResponse>;
   /**
@@ -518,7 +518,7 @@ export class VideoSection<X extends object = {}> {
    * Without the params that select a variant: the plain response.
    * Token types: user.
    * Errors: 204 AccessVideo, 800 VideoAlreadyAdded.
-   * @see https://dev.vk.com/method/video.addToAlbum
+   * Docs: https://dev.vk.com/method/video.addToAlbum
    */
   addToAlbum(params: VideoAddToAlbumPlainParams & X, options?: CallOptions): Promise<BaseOkResponse>;
   /**
@@ -527,7 +527,7 @@ export class VideoSection<X extends object = {}> {
    * When the selecting params are not known at compile time: any of the responses.
    * Token types: user.
    * Errors: 204 AccessVideo, 800 VideoAlreadyAdded.
-   * @see https://dev.vk.com/method/video.addToAlbum
+   * Docs: https://dev.vk.com/method/video.addToAlbum
    */
   addToAlbum(
     params: VideoAddToAlbumParams & X,
@@ -542,7 +542,7 @@ export class VideoSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 801 VideoCommentsClosed.
-   * @see https://dev.vk.com/method/video.createComment
+   * Docs: https://dev.vk.com/method/video.createComment
    */
   createComment(params: VideoCreateCommentParams & X, options?: CallOptions): Promise<VideoCreateCommentResponse> {
     return this.#caller.callMethod('video.createComment', params, options);
@@ -552,7 +552,7 @@ export class VideoSection<X extends object = {}> {
    * Deletes a video from a user or community page.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/video.delete
+   * Docs: https://dev.vk.com/method/video.delete
    */
   delete(params: VideoDeleteParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('video.delete', params, options);
@@ -563,7 +563,7 @@ export class VideoSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 204 AccessVideo.
-   * @see https://dev.vk.com/method/video.deleteAlbum
+   * Docs: https://dev.vk.com/method/video.deleteAlbum
    */
   deleteAlbum(params: VideoDeleteAlbumParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('video.deleteAlbum', params, options);
@@ -573,7 +573,7 @@ export class VideoSection<X extends object = {}> {
    * Deletes a comment on a video.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/video.deleteComment
+   * Docs: https://dev.vk.com/method/video.deleteComment
    */
   deleteComment(params: VideoDeleteCommentParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('video.deleteComment', params, options);
@@ -583,7 +583,7 @@ export class VideoSection<X extends object = {}> {
    * Edits information about a video on a user or community page.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/video.edit
+   * Docs: https://dev.vk.com/method/video.edit
    */
   edit(params: VideoEditParams & X, options?: CallOptions): Promise<VideoEditResponse> {
     return this.#caller.callMethod('video.edit', params, options);
@@ -594,7 +594,7 @@ export class VideoSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 204 AccessVideo.
-   * @see https://dev.vk.com/method/video.editAlbum
+   * Docs: https://dev.vk.com/method/video.editAlbum
    */
   editAlbum(params: VideoEditAlbumParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('video.editAlbum', params, options);
@@ -604,7 +604,7 @@ export class VideoSection<X extends object = {}> {
    * Edits the text of a comment on a video.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/video.editComment
+   * Docs: https://dev.vk.com/method/video.editComment
    */
   editComment(params: VideoEditCommentParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('video.editComment', params, options);
@@ -615,7 +615,7 @@ export class VideoSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 204 AccessVideo.
-   * @see https://dev.vk.com/method/video.get
+   * Docs: https://dev.vk.com/method/video.get
    */
   get(params?: VideoGetParams & X, options?: CallOptions): Promise<VideoGetResponse> {
     return this.#caller.callMethod('video.get', params, options);
@@ -626,7 +626,7 @@ export class VideoSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 204 AccessVideo.
-   * @see https://dev.vk.com/method/video.getAlbumById
+   * Docs: https://dev.vk.com/method/video.getAlbumById
    */
   getAlbumById(params: VideoGetAlbumByIdParams & X, options?: CallOptions): Promise<VideoGetAlbumByIdResponse> {
     return this.#caller.callMethod('video.getAlbumById', params, options);
@@ -638,7 +638,7 @@ export class VideoSection<X extends object = {}> {
    * With `extended` set: the Extended response.
    * Token types: user.
    * Errors: 204 AccessVideo.
-   * @see https://dev.vk.com/method/video.getAlbums
+   * Docs: https://dev.vk.com/method/video.getAlbums
    */
   getAlbums(params: VideoGetAlbumsExtendedParams & X, options?: CallOptions): Promise<VideoGetAlbumsExtendedResponse>;
   /**
@@ -647,7 +647,7 @@ export class VideoSection<X extends object = {}> {
    * Without the params that select a variant: the plain response.
    * Token types: user.
    * Errors: 204 AccessVideo.
-   * @see https://dev.vk.com/method/video.getAlbums
+   * Docs: https://dev.vk.com/method/video.getAlbums
    */
   getAlbums(params?: VideoGetAlbumsPlainParams & X, options?: CallOptions): Promise<VideoGetAlbumsResponse>;
   /**
@@ -656,7 +656,7 @@ export class VideoSection<X extends object = {}> {
    * When the selecting params are not known at compile time: any of the responses.
    * Token types: user.
    * Errors: 204 AccessVideo.
-   * @see https://dev.vk.com/method/video.getAlbums
+   * Docs: https://dev.vk.com/method/video.getAlbums
    */
   getAlbums(
     params?: VideoGetAlbumsParams & X,
@@ -672,7 +672,7 @@ export class VideoSection<X extends object = {}> {
    * With `extended` set: the Extended response.
    * Token types: user.
    * Errors: 204 AccessVideo.
-   * @see https://dev.vk.com/method/video.getAlbumsByVideo
+   * Docs: https://dev.vk.com/method/video.getAlbumsByVideo
    */
   getAlbumsByVideo(
     params: VideoGetAlbumsByVideoExtendedParams & X,
@@ -684,7 +684,7 @@ export class VideoSection<X extends object = {}> {
    * Without the params that select a variant: the plain response.
    * Token types: user.
    * Errors: 204 AccessVideo.
-   * @see https://dev.vk.com/method/video.getAlbumsByVideo
+   * Docs: https://dev.vk.com/method/video.getAlbumsByVideo
    */
   getAlbumsByVideo(
     params: VideoGetAlbumsByVideoPlainParams & X,
@@ -696,7 +696,7 @@ export class VideoSection<X extends object = {}> {
    * When the selecting params are not known at compile time: any of the responses.
    * Token types: user.
    * Errors: 204 AccessVideo.
-   * @see https://dev.vk.com/method/video.getAlbumsByVideo
+   * Docs: https://dev.vk.com/method/video.getAlbumsByVideo
    */
   getAlbumsByVideo(
     params: VideoGetAlbumsByVideoParams & X,
@@ -712,7 +712,7 @@ export class VideoSection<X extends object = {}> {
    * With `extended` set: the Extended response.
    * Token types: user.
    * Errors: 801 VideoCommentsClosed.
-   * @see https://dev.vk.com/method/video.getComments
+   * Docs: https://dev.vk.com/method/video.getComments
    */
   getComments(
     params: VideoGetCommentsExtendedParams & X,
@@ -724,7 +724,7 @@ export class VideoSection<X extends object = {}> {
    * Without the params that select a variant: the plain response.
    * Token types: user.
    * Errors: 801 VideoCommentsClosed.
-   * @see https://dev.vk.com/method/video.getComments
+   * Docs: https://dev.vk.com/method/video.getComments
    */
   getComments(params: VideoGetCommentsPlainParams & X, options?: CallOptions): Promise<VideoGetCommentsResponse>;
   /**
@@ -733,7 +733,7 @@ export class VideoSection<X extends object = {}> {
    * When the selecting params are not known at compile time: any of the responses.
    * Token types: user.
    * Errors: 801 VideoCommentsClosed.
-   * @see https://dev.vk.com/method/video.getComments
+   * Docs: https://dev.vk.com/method/video.getComments
    */
   getComments(
     params: VideoGetCommentsParams & X,
@@ -748,7 +748,7 @@ export class VideoSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 32 Wait.
-   * @see https://dev.vk.com/method/video.getLongPollServer
+   * Docs: https://dev.vk.com/method/video.getLongPollServer
    */
   getLongPollServer(
     params: VideoGetLongPollServerParams & X,
@@ -761,7 +761,7 @@ export class VideoSection<X extends object = {}> {
    * Calls `video.getThumbUploadUrl`.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/video.getThumbUploadUrl
+   * Docs: https://dev.vk.com/method/video.getThumbUploadUrl
    */
   getThumbUploadUrl(
     params: VideoGetThumbUploadUrlParams & X,
@@ -774,7 +774,7 @@ export class VideoSection<X extends object = {}> {
    * Calls `video.liveGetCategories`.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/video.liveGetCategories
+   * Docs: https://dev.vk.com/method/video.liveGetCategories
    */
   liveGetCategories(
     params?: [keyof X] extends [never] ? VideoLiveGetCategoriesParams : X,
@@ -789,7 +789,7 @@ export class VideoSection<X extends object = {}> {
    * With `album_ids` given: the Multi response.
    * Token types: user.
    * Errors: 204 AccessVideo.
-   * @see https://dev.vk.com/method/video.removeFromAlbum
+   * Docs: https://dev.vk.com/method/video.removeFromAlbum
    */
   removeFromAlbum(
     params: VideoRemoveFromAlbumMultiParams & X,
@@ -801,7 +801,7 @@ export class VideoSection<X extends object = {}> {
    * Without the params that select a variant: the plain response.
    * Token types: user.
    * Errors: 204 AccessVideo.
-   * @see https://dev.vk.com/method/video.removeFromAlbum
+   * Docs: https://dev.vk.com/method/video.removeFromAlbum
    */
   removeFromAlbum(params: VideoRemoveFromAlbumPlainParams & X, options?: CallOptions): Promise<BaseOkResponse>;
   /**
@@ -810,7 +810,7 @@ export class VideoSection<X extends object = {}> {
    * When the selecting params are not known at compile time: any of the responses.
    * Token types: user.
    * Errors: 204 AccessVideo.
-   * @see https://dev.vk.com/method/video.removeFromAlbum
+   * Docs: https://dev.vk.com/method/video.removeFromAlbum
    */
   removeFromAlbum(
     params: VideoRemoveFromAlbumParams & X,
@@ -825,7 +825,7 @@ export class VideoSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 204 AccessVideo, 104 NotFound.
-   * @see https://dev.vk.com/method/video.reorderAlbums
+   * Docs: https://dev.vk.com/method/video.reorderAlbums
    */
   reorderAlbums(params: VideoReorderAlbumsParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('video.reorderAlbums', params, options);
@@ -836,7 +836,7 @@ export class VideoSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 204 AccessVideo.
-   * @see https://dev.vk.com/method/video.reorderVideos
+   * Docs: https://dev.vk.com/method/video.reorderVideos
    */
   reorderVideos(params: VideoReorderVideosParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('video.reorderVideos', params, options);
@@ -846,7 +846,7 @@ export class VideoSection<X extends object = {}> {
    * Reports (submits a complaint about) a video.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/video.report
+   * Docs: https://dev.vk.com/method/video.report
    */
   report(params: VideoReportParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('video.report', params, options);
@@ -856,7 +856,7 @@ export class VideoSection<X extends object = {}> {
    * Reports (submits a complaint about) a comment on a video.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/video.reportComment
+   * Docs: https://dev.vk.com/method/video.reportComment
    */
   reportComment(params: VideoReportCommentParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('video.reportComment', params, options);
@@ -866,7 +866,7 @@ export class VideoSection<X extends object = {}> {
    * Restores a previously deleted video.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/video.restore
+   * Docs: https://dev.vk.com/method/video.restore
    */
   restore(params: VideoRestoreParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('video.restore', params, options);
@@ -876,7 +876,7 @@ export class VideoSection<X extends object = {}> {
    * Restores a previously deleted comment on a video.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/video.restoreComment
+   * Docs: https://dev.vk.com/method/video.restoreComment
    */
   restoreComment(params: VideoRestoreCommentParams & X, options?: CallOptions): Promise<BaseBoolResponse> {
     return this.#caller.callMethod('video.restoreComment', params, options);
@@ -887,7 +887,7 @@ export class VideoSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 204 AccessVideo, 214 WallAddPost, 219 WallAdsPublished, 22 Upload, 704 GroupHostNeed2fa.
-   * @see https://dev.vk.com/method/video.save
+   * Docs: https://dev.vk.com/method/video.save
    */
   save(params?: VideoSaveParams & X, options?: CallOptions): Promise<VideoSaveResponse> {
     return this.#caller.callMethod('video.save', params, options);
@@ -898,7 +898,7 @@ export class VideoSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 129 ParamPhoto.
-   * @see https://dev.vk.com/method/video.saveUploadedThumb
+   * Docs: https://dev.vk.com/method/video.saveUploadedThumb
    */
   saveUploadedThumb(
     params: VideoSaveUploadedThumbParams & X,
@@ -913,7 +913,7 @@ export class VideoSection<X extends object = {}> {
    * With `extended` set: the Extended response.
    * Token types: user.
    * Errors: 106 ActionFailed.
-   * @see https://dev.vk.com/method/video.search
+   * Docs: https://dev.vk.com/method/video.search
    */
   search(params: VideoSearchExtendedParams & X, options?: CallOptions): Promise<VideoSearchExtendedResponse>;
   /**
@@ -922,7 +922,7 @@ export class VideoSection<X extends object = {}> {
    * Without the params that select a variant: the plain response.
    * Token types: user.
    * Errors: 106 ActionFailed.
-   * @see https://dev.vk.com/method/video.search
+   * Docs: https://dev.vk.com/method/video.search
    */
   search(params?: VideoSearchPlainParams & X, options?: CallOptions): Promise<VideoSearchResponse>;
   /**
@@ -931,7 +931,7 @@ export class VideoSection<X extends object = {}> {
    * When the selecting params are not known at compile time: any of the responses.
    * Token types: user.
    * Errors: 106 ActionFailed.
-   * @see https://dev.vk.com/method/video.search
+   * Docs: https://dev.vk.com/method/video.search
    */
   search(
     params?: VideoSearchParams & X,
@@ -946,7 +946,7 @@ export class VideoSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 204 AccessVideo, 214 WallAddPost, 219 WallAdsPublished.
-   * @see https://dev.vk.com/method/video.startStreaming
+   * Docs: https://dev.vk.com/method/video.startStreaming
    */
   startStreaming(params?: VideoStartStreamingParams & X, options?: CallOptions): Promise<VideoStartStreamingResponse> {
     return this.#caller.callMethod('video.startStreaming', params, options);
@@ -956,7 +956,7 @@ export class VideoSection<X extends object = {}> {
    * Calls `video.stopStreaming`.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/video.stopStreaming
+   * Docs: https://dev.vk.com/method/video.stopStreaming
    */
   stopStreaming(params?: VideoStopStreamingParams & X, options?: CallOptions): Promise<VideoStopStreamingResponse> {
     return this.#caller.callMethod('video.stopStreaming', params, options);
@@ -966,7 +966,7 @@ export class VideoSection<X extends object = {}> {
    * Unpin comment of a video.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/video.unpinComment
+   * Docs: https://dev.vk.com/method/video.unpinComment
    */
   unpinComment(params: VideoUnpinCommentParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('video.unpinComment', params, options);

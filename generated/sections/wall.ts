@@ -489,7 +489,7 @@ export class WallSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 3102 WallCheckLinkCantDetermineSource.
-   * @see https://dev.vk.com/method/wall.checkCopyrightLink
+   * Docs: https://dev.vk.com/method/wall.checkCopyrightLink
    */
   checkCopyrightLink(params: WallCheckCopyrightLinkParams & X, options?: CallOptions): Promise<BaseBoolResponse> {
     return this.#caller.callMethod('wall.checkCopyrightLink', params, options);
@@ -499,7 +499,7 @@ export class WallSection<X extends object = {}> {
    * Calls `wall.closeComments`.
    *
    * Token types: group, user.
-   * @see https://dev.vk.com/method/wall.closeComments
+   * Docs: https://dev.vk.com/method/wall.closeComments
    */
   closeComments(params: WallCloseCommentsParams & X, options?: CallOptions): Promise<BaseBoolResponse> {
     return this.#caller.callMethod('wall.closeComments', params, options);
@@ -510,7 +510,7 @@ export class WallSection<X extends object = {}> {
    *
    * Token types: group, user.
    * Errors: 213 WallAccessAddReply, 223 WallReplyOwnerFlood, 222 WallLinksForbidden, 212 WallAccessReplies.
-   * @see https://dev.vk.com/method/wall.createComment
+   * Docs: https://dev.vk.com/method/wall.createComment
    */
   createComment(params: WallCreateCommentParams & X, options?: CallOptions): Promise<WallCreateCommentResponse> {
     return this.#caller.callMethod('wall.createComment', params, options);
@@ -521,7 +521,7 @@ export class WallSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 210 WallAccessPost, 703 GroupNeed2fa, 104 NotFound.
-   * @see https://dev.vk.com/method/wall.delete
+   * Docs: https://dev.vk.com/method/wall.delete
    */
   delete(params?: WallDeleteParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('wall.delete', params, options);
@@ -532,7 +532,7 @@ export class WallSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 211 WallAccessComment, 104 NotFound.
-   * @see https://dev.vk.com/method/wall.deleteComment
+   * Docs: https://dev.vk.com/method/wall.deleteComment
    */
   deleteComment(params: WallDeleteCommentParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('wall.deleteComment', params, options);
@@ -543,7 +543,7 @@ export class WallSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 224 WallAdsPostLimitReached, 225 WallDonut.
-   * @see https://dev.vk.com/method/wall.edit
+   * Docs: https://dev.vk.com/method/wall.edit
    */
   edit(params: WallEditParams & X, options?: CallOptions): Promise<WallEditResponse> {
     return this.#caller.callMethod('wall.edit', params, options);
@@ -554,7 +554,7 @@ export class WallSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 224 WallAdsPostLimitReached.
-   * @see https://dev.vk.com/method/wall.editAdsStealth
+   * Docs: https://dev.vk.com/method/wall.editAdsStealth
    */
   editAdsStealth(params: WallEditAdsStealthParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('wall.editAdsStealth', params, options);
@@ -564,7 +564,7 @@ export class WallSection<X extends object = {}> {
    * Edits a comment on a user wall or community wall.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/wall.editComment
+   * Docs: https://dev.vk.com/method/wall.editComment
    */
   editComment(params: WallEditCommentParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('wall.editComment', params, options);
@@ -576,7 +576,7 @@ export class WallSection<X extends object = {}> {
    * With `extended` set: the Extended response.
    * Token types: service, user.
    * Errors: 19 Blocked.
-   * @see https://dev.vk.com/method/wall.get
+   * Docs: https://dev.vk.com/method/wall.get
    */
   get(params: WallGetExtendedParams & X, options?: CallOptions): Promise<WallGetExtendedResponse>;
   /**
@@ -585,7 +585,7 @@ export class WallSection<X extends object = {}> {
    * Without the params that select a variant: the plain response.
    * Token types: service, user.
    * Errors: 19 Blocked.
-   * @see https://dev.vk.com/method/wall.get
+   * Docs: https://dev.vk.com/method/wall.get
    */
   get(params?: WallGetPlainParams & X, options?: CallOptions): Promise<WallGetResponse>;
   /**
@@ -594,7 +594,7 @@ export class WallSection<X extends object = {}> {
    * When the selecting params are not known at compile time: any of the responses.
    * Token types: service, user.
    * Errors: 19 Blocked.
-   * @see https://dev.vk.com/method/wall.get
+   * Docs: https://dev.vk.com/method/wall.get
    */
   get(params?: WallGetParams & X, options?: CallOptions): Promise<WallGetResponse | WallGetExtendedResponse>;
   get(params?: WallGetParams & X, options?: CallOptions): Promise<unknown> {
@@ -606,7 +606,7 @@ export class WallSection<X extends object = {}> {
    *
    * With `extended` set: the Extended response.
    * Token types: service, user.
-   * @see https://dev.vk.com/method/wall.getById
+   * Docs: https://dev.vk.com/method/wall.getById
    */
   getById(params: WallGetByIdExtendedParams & X, options?: CallOptions): Promise<WallGetByIdExtendedResponse>;
   /**
@@ -614,7 +614,7 @@ export class WallSection<X extends object = {}> {
    *
    * Without the params that select a variant: the plain response.
    * Token types: service, user.
-   * @see https://dev.vk.com/method/wall.getById
+   * Docs: https://dev.vk.com/method/wall.getById
    */
   getById(params: WallGetByIdPlainParams & X, options?: CallOptions): Promise<WallGetByIdResponse>;
   /**
@@ -622,7 +622,7 @@ export class WallSection<X extends object = {}> {
    *
    * When the selecting params are not known at compile time: any of the responses.
    * Token types: service, user.
-   * @see https://dev.vk.com/method/wall.getById
+   * Docs: https://dev.vk.com/method/wall.getById
    */
   getById(
     params: WallGetByIdParams & X,
@@ -638,7 +638,7 @@ export class WallSection<X extends object = {}> {
    * With `extended` set: the Extended response.
    * Token types: user.
    * Errors: 212 WallAccessReplies.
-   * @see https://dev.vk.com/method/wall.getComment
+   * Docs: https://dev.vk.com/method/wall.getComment
    */
   getComment(params: WallGetCommentExtendedParams & X, options?: CallOptions): Promise<WallGetCommentExtendedResponse>;
   /**
@@ -647,7 +647,7 @@ export class WallSection<X extends object = {}> {
    * Without the params that select a variant: the plain response.
    * Token types: user.
    * Errors: 212 WallAccessReplies.
-   * @see https://dev.vk.com/method/wall.getComment
+   * Docs: https://dev.vk.com/method/wall.getComment
    */
   getComment(params: WallGetCommentPlainParams & X, options?: CallOptions): Promise<WallGetCommentResponse>;
   /**
@@ -656,7 +656,7 @@ export class WallSection<X extends object = {}> {
    * When the selecting params are not known at compile time: any of the responses.
    * Token types: user.
    * Errors: 212 WallAccessReplies.
-   * @see https://dev.vk.com/method/wall.getComment
+   * Docs: https://dev.vk.com/method/wall.getComment
    */
   getComment(
     params: WallGetCommentParams & X,
@@ -672,7 +672,7 @@ export class WallSection<X extends object = {}> {
    * With `extended` set: the Extended response.
    * Token types: service, user.
    * Errors: 212 WallAccessReplies.
-   * @see https://dev.vk.com/method/wall.getComments
+   * Docs: https://dev.vk.com/method/wall.getComments
    */
   getComments(
     params: WallGetCommentsExtendedParams & X,
@@ -684,7 +684,7 @@ export class WallSection<X extends object = {}> {
    * Without the params that select a variant: the plain response.
    * Token types: service, user.
    * Errors: 212 WallAccessReplies.
-   * @see https://dev.vk.com/method/wall.getComments
+   * Docs: https://dev.vk.com/method/wall.getComments
    */
   getComments(params?: WallGetCommentsPlainParams & X, options?: CallOptions): Promise<WallGetCommentsResponse>;
   /**
@@ -693,7 +693,7 @@ export class WallSection<X extends object = {}> {
    * When the selecting params are not known at compile time: any of the responses.
    * Token types: service, user.
    * Errors: 212 WallAccessReplies.
-   * @see https://dev.vk.com/method/wall.getComments
+   * Docs: https://dev.vk.com/method/wall.getComments
    */
   getComments(
     params?: WallGetCommentsParams & X,
@@ -707,7 +707,7 @@ export class WallSection<X extends object = {}> {
    * Returns information about reposts of a post on user wall or community wall.
    *
    * Token types: service, user.
-   * @see https://dev.vk.com/method/wall.getReposts
+   * Docs: https://dev.vk.com/method/wall.getReposts
    */
   getReposts(params?: WallGetRepostsParams & X, options?: CallOptions): Promise<WallGetRepostsResponse> {
     return this.#caller.callMethod('wall.getReposts', params, options);
@@ -717,7 +717,7 @@ export class WallSection<X extends object = {}> {
    * Calls `wall.openComments`.
    *
    * Token types: group, user.
-   * @see https://dev.vk.com/method/wall.openComments
+   * Docs: https://dev.vk.com/method/wall.openComments
    */
   openComments(params: WallOpenCommentsParams & X, options?: CallOptions): Promise<BaseBoolResponse> {
     return this.#caller.callMethod('wall.openComments', params, options);
@@ -727,7 +727,7 @@ export class WallSection<X extends object = {}> {
    * Calls `wall.parseAttachedLink`.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/wall.parseAttachedLink
+   * Docs: https://dev.vk.com/method/wall.parseAttachedLink
    */
   parseAttachedLink(
     params: WallParseAttachedLinkParams & X,
@@ -740,7 +740,7 @@ export class WallSection<X extends object = {}> {
    * Pins the post on wall.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/wall.pin
+   * Docs: https://dev.vk.com/method/wall.pin
    */
   pin(params: WallPinParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('wall.pin', params, options);
@@ -751,7 +751,7 @@ export class WallSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 219 WallAdsPublished, 214 WallAddPost, 220 WallTooManyRecipients, 222 WallLinksForbidden, 224 WallAdsPostLimitReached, 225 WallDonut.
-   * @see https://dev.vk.com/method/wall.post
+   * Docs: https://dev.vk.com/method/wall.post
    */
   post(params?: WallPostParams & X, options?: CallOptions): Promise<WallPostResponse> {
     return this.#caller.callMethod('wall.post', params, options);
@@ -762,7 +762,7 @@ export class WallSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 219 WallAdsPublished, 214 WallAddPost, 220 WallTooManyRecipients, 222 WallLinksForbidden.
-   * @see https://dev.vk.com/method/wall.postAdsStealth
+   * Docs: https://dev.vk.com/method/wall.postAdsStealth
    */
   postAdsStealth(params: WallPostAdsStealthParams & X, options?: CallOptions): Promise<WallPostAdsStealthResponse> {
     return this.#caller.callMethod('wall.postAdsStealth', params, options);
@@ -772,7 +772,7 @@ export class WallSection<X extends object = {}> {
    * Reports (submits a complaint about) a comment on a post on a user wall or community wall.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/wall.reportComment
+   * Docs: https://dev.vk.com/method/wall.reportComment
    */
   reportComment(params: WallReportCommentParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('wall.reportComment', params, options);
@@ -782,7 +782,7 @@ export class WallSection<X extends object = {}> {
    * Reports (submits a complaint about) a post on a user wall or community wall.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/wall.reportPost
+   * Docs: https://dev.vk.com/method/wall.reportPost
    */
   reportPost(params: WallReportPostParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('wall.reportPost', params, options);
@@ -793,7 +793,7 @@ export class WallSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 219 WallAdsPublished, 214 WallAddPost, 224 WallAdsPostLimitReached.
-   * @see https://dev.vk.com/method/wall.repost
+   * Docs: https://dev.vk.com/method/wall.repost
    */
   repost(params: WallRepostParams & X, options?: CallOptions): Promise<WallRepostResponse> {
     return this.#caller.callMethod('wall.repost', params, options);
@@ -804,7 +804,7 @@ export class WallSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 210 WallAccessPost, 214 WallAddPost.
-   * @see https://dev.vk.com/method/wall.restore
+   * Docs: https://dev.vk.com/method/wall.restore
    */
   restore(params?: WallRestoreParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('wall.restore', params, options);
@@ -815,7 +815,7 @@ export class WallSection<X extends object = {}> {
    *
    * Token types: user.
    * Errors: 211 WallAccessComment, 104 NotFound, 243 WallCommentNotDeleted.
-   * @see https://dev.vk.com/method/wall.restoreComment
+   * Docs: https://dev.vk.com/method/wall.restoreComment
    */
   restoreComment(params: WallRestoreCommentParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('wall.restoreComment', params, options);
@@ -827,7 +827,7 @@ export class WallSection<X extends object = {}> {
    * With `extended` set: the Extended response.
    * Token types: service, user.
    * Errors: 210 WallAccessPost.
-   * @see https://dev.vk.com/method/wall.search
+   * Docs: https://dev.vk.com/method/wall.search
    */
   search(params: WallSearchExtendedParams & X, options?: CallOptions): Promise<WallSearchExtendedResponse>;
   /**
@@ -836,7 +836,7 @@ export class WallSection<X extends object = {}> {
    * Without the params that select a variant: the plain response.
    * Token types: service, user.
    * Errors: 210 WallAccessPost.
-   * @see https://dev.vk.com/method/wall.search
+   * Docs: https://dev.vk.com/method/wall.search
    */
   search(params?: WallSearchPlainParams & X, options?: CallOptions): Promise<WallSearchResponse>;
   /**
@@ -845,7 +845,7 @@ export class WallSection<X extends object = {}> {
    * When the selecting params are not known at compile time: any of the responses.
    * Token types: service, user.
    * Errors: 210 WallAccessPost.
-   * @see https://dev.vk.com/method/wall.search
+   * Docs: https://dev.vk.com/method/wall.search
    */
   search(
     params?: WallSearchParams & X,
@@ -859,7 +859,7 @@ export class WallSection<X extends object = {}> {
    * Unpins the post on wall.
    *
    * Token types: user.
-   * @see https://dev.vk.com/method/wall.unpin
+   * Docs: https://dev.vk.com/method/wall.unpin
    */
   unpin(params: WallUnpinParams & X, options?: CallOptions): Promise<BaseOkResponse> {
     return this.#caller.callMethod('wall.unpin', params, options);

@@ -40,7 +40,7 @@ export class WidgetsSection<X extends object = {}> {
    * Gets a list of comments for the page added through the [vk.com/dev/Comments|Comments widget].
    *
    * Token types: service, user.
-   * @see https://dev.vk.com/method/widgets.getComments
+   * Docs: https://dev.vk.com/method/widgets.getComments
    */
   getComments(params?: WidgetsGetCommentsParams & X, options?: CallOptions): Promise<WidgetsGetCommentsResponse> {
     return this.#caller.callMethod('widgets.getComments', params, options);
@@ -50,7 +50,7 @@ export class WidgetsSection<X extends object = {}> {
    * Gets a list of application/site pages where the [vk.com/dev/Comments|Comments widget] or [vk.com/dev/Like|Like widget] is installed.
    *
    * Token types: service, user.
-   * @see https://dev.vk.com/method/widgets.getPages
+   * Docs: https://dev.vk.com/method/widgets.getPages
    */
   getPages(params?: WidgetsGetPagesParams & X, options?: CallOptions): Promise<WidgetsGetPagesResponse> {
     return this.#caller.callMethod('widgets.getPages', params, options);

@@ -6,11 +6,13 @@ import type {
   BaseGeo,
   BaseLikes,
   BaseLikesInfo,
+  BaseLink,
   BaseObjectCount,
   BasePropertyExists,
   BaseRepostsInfo,
 } from './base.js';
 import type { CommentThread } from './comment.js';
+import type { MarketOrderItem, MarketPrice } from './market.js';
 import type {
   MessagesActionOneOf,
   MessagesKeyboard,
@@ -310,7 +312,47 @@ export interface CallbackInfoForBots {
   lang_id?: number;
 }
 
+export type CallbackLeadFormsNew = Record<string, unknown>;
+
+export interface CallbackLikeAdd {
+  liker_id: number;
+  object_type:
+    | 'video'
+    | 'photo'
+    | 'post'
+    | 'comment'
+    | 'note'
+    | 'topic_comment'
+    | 'photo_comment'
+    | 'video_comment'
+    | 'market'
+    | 'market_comment';
+  object_owner_id: number;
+  object_id: number;
+  post_id: number;
+  thread_reply_id?: number;
+}
+
 export interface CallbackLikeAddRemove {
+  liker_id: number;
+  object_type:
+    | 'video'
+    | 'photo'
+    | 'post'
+    | 'comment'
+    | 'note'
+    | 'topic_comment'
+    | 'photo_comment'
+    | 'video_comment'
+    | 'market'
+    | 'market_comment';
+  object_owner_id: number;
+  object_id: number;
+  post_id: number;
+  thread_reply_id?: number;
+}
+
+export interface CallbackLikeRemove {
   liker_id: number;
   object_type:
     | 'video'
@@ -336,6 +378,8 @@ export interface CallbackMarketComment {
   text?: string;
   market_owner_id?: number;
   photo_id?: number;
+  /** Item ID */
+  item_id?: number;
 }
 
 export interface CallbackMarketCommentDelete {
@@ -343,6 +387,95 @@ export interface CallbackMarketCommentDelete {
   id: number;
   user_id: number;
   item_id: number;
+}
+
+export interface CallbackMarketCommentEdit {
+  id: number;
+  from_id: number;
+  date: number;
+  text?: string;
+  market_owner_id?: number;
+  photo_id?: number;
+  /** Item ID */
+  item_id?: number;
+}
+
+export interface CallbackMarketCommentNew {
+  id: number;
+  from_id: number;
+  date: number;
+  text?: string;
+  market_owner_id?: number;
+  photo_id?: number;
+  /** Item ID */
+  item_id?: number;
+}
+
+export interface CallbackMarketCommentRestore {
+  id: number;
+  from_id: number;
+  date: number;
+  text?: string;
+  market_owner_id?: number;
+  photo_id?: number;
+  /** Item ID */
+  item_id?: number;
+}
+
+export interface CallbackMarketOrderEdit {
+  id: number;
+  group_id: number;
+  user_id: number;
+  display_order_id?: string;
+  date: number;
+  status: number;
+  items_count: number;
+  track_number?: string;
+  track_link?: string;
+  comment?: string;
+  address?: string;
+  merchant_comment?: string;
+  weight?: number;
+  total_price: MarketPrice;
+  discount?: MarketPrice;
+  /** Several order items for preview */
+  preview_order_items?: MarketOrderItem[];
+  /** Information for cancel and revert order */
+  cancel_info?: BaseLink;
+  /** Seller comment for user */
+  comment_for_user?: string;
+  is_viewed_by_admin?: boolean;
+  date_viewed?: number;
+  /** Extended field. Can current viewer add review for at least one item in this order */
+  can_add_review?: boolean;
+}
+
+export interface CallbackMarketOrderNew {
+  id: number;
+  group_id: number;
+  user_id: number;
+  display_order_id?: string;
+  date: number;
+  status: number;
+  items_count: number;
+  track_number?: string;
+  track_link?: string;
+  comment?: string;
+  address?: string;
+  merchant_comment?: string;
+  weight?: number;
+  total_price: MarketPrice;
+  discount?: MarketPrice;
+  /** Several order items for preview */
+  preview_order_items?: MarketOrderItem[];
+  /** Information for cancel and revert order */
+  cancel_info?: BaseLink;
+  /** Seller comment for user */
+  comment_for_user?: string;
+  is_viewed_by_admin?: boolean;
+  date_viewed?: number;
+  /** Extended field. Can current viewer add review for at least one item in this order */
+  can_add_review?: boolean;
 }
 
 export interface CallbackMessage {
@@ -413,6 +546,65 @@ export interface CallbackMessageDeny {
   user_id: number;
 }
 
+export interface CallbackMessageEdit {
+  action?: MessagesActionOneOf;
+  /** Only for messages from community. Contains user ID of community admin, who sent this message. */
+  admin_author_id?: number;
+  attachments?: MessagesMessageAttachment[];
+  /** Unique auto-incremented number for all messages with this peer */
+  conversation_message_id: number;
+  /** Date when the message has been sent in Unixtime */
+  date: number;
+  /** Is it an deleted message */
+  deleted?: BaseBoolInt;
+  /** Message author's ID */
+  from_id: number;
+  fwd_messages?: CallbackFwdMessages;
+  geo?: BaseGeo;
+  /** Message ID */
+  id: number;
+  /** this message is cropped for bot */
+  is_cropped?: boolean;
+  keyboard?: MessagesKeyboard;
+  payload?: string;
+  /** Message text */
+  text: string;
+  /** Date when the message has been updated in Unixtime */
+  update_time?: number;
+  /** Is silent message, push without sound */
+  is_silent?: boolean;
+  /** Is message unavailable for some reason, including its id equals 0 */
+  is_unavailable?: boolean;
+  version?: number;
+  /** Information whether the message is outcoming */
+  out: BaseBoolInt;
+  /** Peer ID */
+  peer_id: number;
+  /** ID used for sending messages. It returned only for outgoing messages */
+  random_id?: number;
+  ref?: string;
+  ref_source?: string;
+  /** Is it an important message */
+  important?: boolean;
+  is_hidden?: boolean;
+  /** Members number */
+  members_count?: number;
+  reply_message?: CallbackForeignMessage;
+  /** Reaction id set on message */
+  reaction_id?: number;
+  /** Actual reactions counters on this message */
+  reactions?: MessagesReactionCounterResponseItem[];
+  /** Last reaction id set on this message */
+  last_reaction_id?: number;
+  /** Is message pinned in its conversation */
+  is_pinned?: boolean;
+  /** Was the audio message inside already listened by you */
+  was_listened?: boolean;
+  /** Date when the message has been pinned in Unixtime */
+  pinned_at?: number;
+  influence_score?: number;
+}
+
 export interface CallbackMessageEvent {
   user_id: number;
   peer_id: number;
@@ -423,12 +615,12 @@ export interface CallbackMessageEvent {
 
 export interface CallbackMessageNew {
   client_info?: CallbackInfoForBots;
-  message?: CallbackMessage;
+  message: CallbackMessage;
 }
 
 export interface CallbackMessageObject {
   client_info?: CallbackInfoForBots;
-  message?: CallbackMessage;
+  message: CallbackMessage;
 }
 
 export interface CallbackMessageReactionEvent {
@@ -445,11 +637,72 @@ export interface CallbackMessageRead {
   conversation_message_id: number;
 }
 
+export interface CallbackMessageReply {
+  action?: MessagesActionOneOf;
+  /** Only for messages from community. Contains user ID of community admin, who sent this message. */
+  admin_author_id?: number;
+  attachments?: MessagesMessageAttachment[];
+  /** Unique auto-incremented number for all messages with this peer */
+  conversation_message_id: number;
+  /** Date when the message has been sent in Unixtime */
+  date: number;
+  /** Is it an deleted message */
+  deleted?: BaseBoolInt;
+  /** Message author's ID */
+  from_id: number;
+  fwd_messages?: CallbackFwdMessages;
+  geo?: BaseGeo;
+  /** Message ID */
+  id: number;
+  /** this message is cropped for bot */
+  is_cropped?: boolean;
+  keyboard?: MessagesKeyboard;
+  payload?: string;
+  /** Message text */
+  text: string;
+  /** Date when the message has been updated in Unixtime */
+  update_time?: number;
+  /** Is silent message, push without sound */
+  is_silent?: boolean;
+  /** Is message unavailable for some reason, including its id equals 0 */
+  is_unavailable?: boolean;
+  version?: number;
+  /** Information whether the message is outcoming */
+  out: BaseBoolInt;
+  /** Peer ID */
+  peer_id: number;
+  /** ID used for sending messages. It returned only for outgoing messages */
+  random_id?: number;
+  ref?: string;
+  ref_source?: string;
+  /** Is it an important message */
+  important?: boolean;
+  is_hidden?: boolean;
+  /** Members number */
+  members_count?: number;
+  reply_message?: CallbackForeignMessage;
+  /** Reaction id set on message */
+  reaction_id?: number;
+  /** Actual reactions counters on this message */
+  reactions?: MessagesReactionCounterResponseItem[];
+  /** Last reaction id set on this message */
+  last_reaction_id?: number;
+  /** Is message pinned in its conversation */
+  is_pinned?: boolean;
+  /** Was the audio message inside already listened by you */
+  was_listened?: boolean;
+  /** Date when the message has been pinned in Unixtime */
+  pinned_at?: number;
+  influence_score?: number;
+}
+
 export interface CallbackMessageTypingState {
   from_id: number;
   to_id: number;
   state: 'message_typing_state' | '0' | '1' | '2' | '3' | '4' | '5';
 }
+
+export type CallbackMessagesEdit = Record<string, unknown>;
 
 export interface CallbackPhotoComment {
   /** Comment ID */
@@ -490,6 +743,105 @@ export interface CallbackPhotoCommentDelete {
   user_id: number;
   photo_id: number;
   deleter_id: number;
+}
+
+export interface CallbackPhotoCommentEdit {
+  /** Comment ID */
+  id: number;
+  /** Author ID */
+  from_id?: number;
+  can_edit?: BaseBoolInt;
+  post_id?: number;
+  owner_id?: number;
+  parents_stack?: number[];
+  photo_id?: number;
+  video_id?: number;
+  /** Date when the comment has been added in Unixtime */
+  date: number;
+  /** Comment text */
+  text?: string;
+  attachments?: WallWallpostAttachment[];
+  donut?: WallWallCommentDonut;
+  likes?: BaseLikesInfo;
+  /** Real position of the comment */
+  real_offset?: number;
+  /** Replied user ID */
+  reply_to_user?: number;
+  /** Replied comment ID */
+  reply_to_comment?: number;
+  thread?: CommentThread;
+  /** Whether post is by author of the post or not */
+  is_from_post_author?: boolean;
+  deleted?: boolean;
+  /** Photo ID */
+  pid?: number;
+  photo_owner_id: number;
+}
+
+export interface CallbackPhotoCommentNew {
+  /** Comment ID */
+  id: number;
+  /** Author ID */
+  from_id?: number;
+  can_edit?: BaseBoolInt;
+  post_id?: number;
+  owner_id?: number;
+  parents_stack?: number[];
+  photo_id?: number;
+  video_id?: number;
+  /** Date when the comment has been added in Unixtime */
+  date: number;
+  /** Comment text */
+  text?: string;
+  attachments?: WallWallpostAttachment[];
+  donut?: WallWallCommentDonut;
+  likes?: BaseLikesInfo;
+  /** Real position of the comment */
+  real_offset?: number;
+  /** Replied user ID */
+  reply_to_user?: number;
+  /** Replied comment ID */
+  reply_to_comment?: number;
+  thread?: CommentThread;
+  /** Whether post is by author of the post or not */
+  is_from_post_author?: boolean;
+  deleted?: boolean;
+  /** Photo ID */
+  pid?: number;
+  photo_owner_id: number;
+}
+
+export interface CallbackPhotoCommentRestore {
+  /** Comment ID */
+  id: number;
+  /** Author ID */
+  from_id?: number;
+  can_edit?: BaseBoolInt;
+  post_id?: number;
+  owner_id?: number;
+  parents_stack?: number[];
+  photo_id?: number;
+  video_id?: number;
+  /** Date when the comment has been added in Unixtime */
+  date: number;
+  /** Comment text */
+  text?: string;
+  attachments?: WallWallpostAttachment[];
+  donut?: WallWallCommentDonut;
+  likes?: BaseLikesInfo;
+  /** Real position of the comment */
+  real_offset?: number;
+  /** Replied user ID */
+  reply_to_user?: number;
+  /** Replied comment ID */
+  reply_to_comment?: number;
+  thread?: CommentThread;
+  /** Whether post is by author of the post or not */
+  is_from_post_author?: boolean;
+  deleted?: boolean;
+  /** Photo ID */
+  pid?: number;
+  photo_owner_id: number;
 }
 
 export interface CallbackPhotoNew {
@@ -539,6 +891,10 @@ export interface CallbackPhotoNew {
   real_offset?: number;
   /** Sets vertical alignment of a photo */
   vertical_align?: 'top' | 'middle' | 'bottom';
+  /** The original size of the photo */
+  orig_photo?: PhotosPhotoSizes;
+  /** Token of the photo's web view */
+  web_view_token?: string;
 }
 
 export interface CallbackPollVoteNew {
@@ -596,7 +952,19 @@ export type CallbackType =
   | 'wall_reply_restore'
   | 'wall_repost'
   | 'wall_schedule_post_new'
-  | 'wall_schedule_post_delete';
+  | 'wall_schedule_post_delete'
+  | 'like_add'
+  | 'like_remove'
+  | 'message_event'
+  | 'vkpay_transaction'
+  | 'app_payload'
+  | 'donut_subscription_create'
+  | 'donut_subscription_prolonged'
+  | 'donut_subscription_expired'
+  | 'donut_subscription_cancelled'
+  | 'donut_subscription_price_changed'
+  | 'donut_money_withdraw'
+  | 'donut_money_withdraw_error';
 
 export interface CallbackUserBlock {
   admin_id: number;
@@ -652,6 +1020,105 @@ export interface CallbackVideoCommentDelete {
   video_id: number;
 }
 
+export interface CallbackVideoCommentEdit {
+  /** Comment ID */
+  id: number;
+  /** Author ID */
+  from_id?: number;
+  can_edit?: BaseBoolInt;
+  post_id?: number;
+  owner_id?: number;
+  parents_stack?: number[];
+  photo_id?: number;
+  video_id?: number;
+  /** Date when the comment has been added in Unixtime */
+  date: number;
+  /** Comment text */
+  text?: string;
+  attachments?: WallWallpostAttachment[];
+  donut?: WallWallCommentDonut;
+  likes?: BaseLikesInfo;
+  /** Real position of the comment */
+  real_offset?: number;
+  /** Replied user ID */
+  reply_to_user?: number;
+  /** Replied comment ID */
+  reply_to_comment?: number;
+  thread?: CommentThread;
+  /** Whether post is by author of the post or not */
+  is_from_post_author?: boolean;
+  deleted?: boolean;
+  /** Photo ID */
+  pid?: number;
+  video_owner_id?: number;
+}
+
+export interface CallbackVideoCommentNew {
+  /** Comment ID */
+  id: number;
+  /** Author ID */
+  from_id?: number;
+  can_edit?: BaseBoolInt;
+  post_id?: number;
+  owner_id?: number;
+  parents_stack?: number[];
+  photo_id?: number;
+  video_id?: number;
+  /** Date when the comment has been added in Unixtime */
+  date: number;
+  /** Comment text */
+  text?: string;
+  attachments?: WallWallpostAttachment[];
+  donut?: WallWallCommentDonut;
+  likes?: BaseLikesInfo;
+  /** Real position of the comment */
+  real_offset?: number;
+  /** Replied user ID */
+  reply_to_user?: number;
+  /** Replied comment ID */
+  reply_to_comment?: number;
+  thread?: CommentThread;
+  /** Whether post is by author of the post or not */
+  is_from_post_author?: boolean;
+  deleted?: boolean;
+  /** Photo ID */
+  pid?: number;
+  video_owner_id?: number;
+}
+
+export interface CallbackVideoCommentRestore {
+  /** Comment ID */
+  id: number;
+  /** Author ID */
+  from_id?: number;
+  can_edit?: BaseBoolInt;
+  post_id?: number;
+  owner_id?: number;
+  parents_stack?: number[];
+  photo_id?: number;
+  video_id?: number;
+  /** Date when the comment has been added in Unixtime */
+  date: number;
+  /** Comment text */
+  text?: string;
+  attachments?: WallWallpostAttachment[];
+  donut?: WallWallCommentDonut;
+  likes?: BaseLikesInfo;
+  /** Real position of the comment */
+  real_offset?: number;
+  /** Replied user ID */
+  reply_to_user?: number;
+  /** Replied comment ID */
+  reply_to_comment?: number;
+  thread?: CommentThread;
+  /** Whether post is by author of the post or not */
+  is_from_post_author?: boolean;
+  deleted?: boolean;
+  /** Photo ID */
+  pid?: number;
+  video_owner_id?: number;
+}
+
 export interface CallbackVideoNew {
   /** Access key for the audio */
   access_key?: string;
@@ -690,8 +1157,10 @@ export interface CallbackVkpayTransaction {
 export interface CallbackWallCommentDelete {
   owner_id: number;
   id: number;
-  user_id: number;
+  user_id?: number;
   post_id: number;
+  /** ID of the user who deleted the comment */
+  deleter_id?: number;
 }
 
 export interface CallbackWallPostNew {
@@ -735,6 +1204,15 @@ export interface CallbackWallPostNew {
   text?: string;
   /** Count of views */
   views?: WallViews;
+}
+
+export interface CallbackWallReplyDelete {
+  owner_id: number;
+  id: number;
+  user_id?: number;
+  post_id: number;
+  /** ID of the user who deleted the comment */
+  deleter_id?: number;
 }
 
 export interface CallbackWallReplyEdit {
@@ -874,4 +1352,18 @@ export interface CallbackWallRepost {
   text?: string;
   /** Count of views */
   views?: WallViews;
+}
+
+export interface CallbackWallSchedulePostDelete {
+  /** Post ID */
+  id: number;
+  /** When the post is to be published, in Unixtime */
+  schedule_time: number;
+}
+
+export interface CallbackWallSchedulePostNew {
+  /** Post ID */
+  id: number;
+  /** When the post is to be published, in Unixtime */
+  schedule_time: number;
 }

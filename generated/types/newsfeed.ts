@@ -159,6 +159,10 @@ export interface NewsfeedCommentsItemTypePhoto {
   real_offset?: number;
   /** Sets vertical alignment of a photo */
   vertical_align?: 'top' | 'middle' | 'bottom';
+  /** The original size of the photo */
+  orig_photo?: PhotosPhotoSizes;
+  /** Token of the photo's web view */
+  web_view_token?: string;
   type: NewsfeedNewsfeedItemType;
   source_id?: number;
 }

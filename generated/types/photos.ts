@@ -272,6 +272,10 @@ export interface PhotosPhoto {
   real_offset?: number;
   /** Sets vertical alignment of a photo */
   vertical_align?: 'top' | 'middle' | 'bottom';
+  /** The original size of the photo */
+  orig_photo?: PhotosPhotoSizes;
+  /** Token of the photo's web view */
+  web_view_token?: string;
 }
 
 export interface PhotosPhotoAlbum {

@@ -3,7 +3,7 @@
 
 import type { BaseError, BaseImage, BaseLinkButton } from './base.js';
 
-export type PrettyCardsButtonOneOf = BaseLinkButton;
+export type PrettyCardsButtonOneOf = BaseLinkButton | string;
 
 export interface PrettyCardsCreateResponse {
   /** Owner ID of created pretty card */

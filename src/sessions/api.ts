@@ -24,15 +24,26 @@ import type { MethodParams, MethodWithOptionalParams, NoExtraKeys, SelectRespons
 import { paginate, type PageItem, type PageParams, type PaginateOptions } from '../pagination/paginate.js';
 import { Prompter, type InteractiveStreams } from './interactive.js';
 import { defaultRateLimits } from '../pipeline/rate-limit.js';
-import { checkRetryPolicy, defaultRetryPolicy } from '../pipeline/retry.js';
+import type { RateLimitStore } from '../pipeline/rate-limit-store.js';
+import { TokenPool, type TokenRejection } from '../pipeline/token-pool.js';
+import { checkRetryPolicy, defaultRetryPolicy, type RetryPolicy } from '../pipeline/retry.js';
 import type { HttpDispatcher } from '../http/dispatcher.js';
 import { Transport } from '../http/transport.js';
 import { SchemaChecks, type ResponseCheckMode, type ResponseProblemsHandler } from '../validation/schema-checks.js';
 import { untilAborted } from '../core/until-aborted.js';
+import { Uploads } from '../uploads/uploads.js';
 
-export interface APIOptions<T extends TokenScope = 'any'> extends ApiErrorHookOptions {
+/** The options of an `API` session. */
+export interface APIOptions<T extends TokenScope = 'any'> extends SessionOptions<T> {
   /** Sent as `access_token` with every call that does not pass its own. */
   accessToken?: string;
+}
+
+/** The options of an `API` session besides its token, shared by `APIOptions` and
+ * `TokenPoolOptions`. (An interface rather than `Omit<APIOptions<T>, 'accessToken'>`:
+ * inferring `T` through `Omit` costs every `new API(...)` a mapped type and a
+ * conditional type per option.) */
+export interface SessionOptions<T extends TokenScope = 'any'> extends ApiErrorHookOptions {
   /** The kind of token (`'user'`, `'group'`, `'service'`): the sections then show
    * only the methods it may call (`call()` still reaches every method). Default:
    * `'any'`, every method. */
@@ -50,10 +61,16 @@ export interface APIOptions<T extends TokenScope = 'any'> extends ApiErrorHookOp
    * `CallOptions.timeout` overrides it; to bound a whole call, pass a `signal`
    * such as `AbortSignal.timeout(ms)`. */
   timeout?: number;
-  /** Requests per second on the session's token, counting the requests of every
-   * session of the process that uses the same token; `false` turns limiting off.
-   * Default by `tokenType`: 20 for `'group'`, else 3. */
+  /** Requests per second on the session's token (each token of a pool), counting the
+   * requests of every session that uses the same token through the same store (every
+   * session of the process, by default); `false` turns limiting off. Default by
+   * `tokenType`: 20 for `'group'`, else 3. */
   rateLimit?: number | false;
+  /** Where the tokens' rate limits are kept. Default: this process, shared by its
+   * sessions. To share a token's limit between processes (several workers on one
+   * token), give them one store such as `new RedisRateLimitStore({ url })` from
+   * `vk-typed/redis`. */
+  rateLimitStore?: RateLimitStore;
   /** Retries of a failed call (default 3): network errors, HTTP 5xx, VK errors 6, 9
    * and 10. A call that may have reached VK is retried only if repeating it is
    * harmless (reads; writes with a `random_id`/`guid`, which `messages.send` and
@@ -98,6 +115,19 @@ export interface APIOptions<T extends TokenScope = 'any'> extends ApiErrorHookOp
   onResponseProblems?: ResponseProblemsHandler;
 }
 
+/** An `API` session over a pool of tokens: each call that brings no `access_token` of
+ * its own goes out on the least busy token of the pool, each token within its own
+ * rate limit, so N tokens carry about N times the calls of one. A token VK rejects
+ * (error 5) leaves the pool with a report and the call moves to another; calls fail
+ * only when no token is left. Batched calls share an `execute` per token. */
+export interface TokenPoolOptions<T extends TokenScope = 'any'> extends SessionOptions<T> {
+  /** The tokens, all of one `tokenType`; each is kept as a secret (never printed). */
+  accessToken: readonly string[];
+  /** Told when VK rejected a token of the pool (error 5) and it left the pool.
+   * Default: one `console.warn` line, the token censored. */
+  onTokenRejected?: (rejection: TokenRejection) => void;
+}
+
 const defaultApiBaseUrl = 'https://api.vk.ru/method';
 
 /** Set in the class's static block, the one place that may read a session's transport. */
@@ -137,14 +167,17 @@ export class API<T extends TokenScope = 'any', X extends object = {}> extends Se
   readonly #onApiError: ApiErrorHookOptions['onApiError'];
   readonly #getCaptchaKey: ApiErrorHookOptions['getCaptchaKey'];
   readonly #checks: SchemaChecks;
+  readonly #retryPolicy: RetryPolicy;
+  #uploads: Uploads<X> | undefined;
 
   static {
     readTransport = (api) => api.transport;
   }
 
-  constructor(options: APIOptions<T> = {}) {
+  constructor(options: APIOptions<T> | TokenPoolOptions<T> = {}) {
     super();
-    this.#accessToken = options.accessToken;
+    const pool = isTokenPool(options) ? new TokenPool(options.accessToken, options.onTokenRejected) : undefined;
+    this.#accessToken = isTokenPool(options) ? undefined : options.accessToken;
     const apiBaseUrl = new URL(options.apiBaseUrl ?? defaultApiBaseUrl).href.replace(/\/+$/, '');
     const v = options.v ?? schemaVersion;
     this.#settings = { tokenType: options.tokenType ?? 'any', apiBaseUrl, v };
@@ -159,15 +192,18 @@ export class API<T extends TokenScope = 'any', X extends object = {}> extends Se
       proxy: options.proxy,
       dispatcher: options.dispatcher,
     });
+    this.#retryPolicy = checkRetryPolicy({
+      maxRetries: options.maxRetries ?? defaultRetryPolicy.maxRetries,
+      initialDelay: options.retryDelay?.initial ?? defaultRetryPolicy.initialDelay,
+      maxDelay: options.retryDelay?.max ?? defaultRetryPolicy.maxDelay,
+    });
     this.#sender = new CallSender({
       transport: this.transport,
       apiBaseUrl,
       rateLimit: options.rateLimit ?? defaultRateLimits[options.tokenType ?? 'any'],
-      retryPolicy: checkRetryPolicy({
-        maxRetries: options.maxRetries ?? defaultRetryPolicy.maxRetries,
-        initialDelay: options.retryDelay?.initial ?? defaultRetryPolicy.initialDelay,
-        maxDelay: options.retryDelay?.max ?? defaultRetryPolicy.maxDelay,
-      }),
+      rateLimitStore: options.rateLimitStore,
+      tokenPool: pool,
+      retryPolicy: this.#retryPolicy,
       batching: options.batching ?? false,
     });
     this.#onExecuteErrors = options.onExecuteErrors ?? warnExecuteErrors;
@@ -242,10 +278,27 @@ export class API<T extends TokenScope = 'any', X extends object = {}> extends Se
     });
   }
 
-  /** The token for a call (asked for once in interactive mode). Sessions that log in,
-   * or hold one token per community, override it. */
+  /**
+   * File uploads: `await api.upload.messagePhoto({ peer_id, source: { path: 'cat.jpg' } })`
+   * gets the upload URL, streams the file to VK's upload host and saves it, returning
+   * what the save method returns (see src/uploads/). The API calls go through this
+   * session's rate limit and retries; the POST through its dispatcher, without the token.
+   */
+  get upload(): Uploads<X> {
+    this.#uploads ??= new Uploads({
+      call: (method, params, options) => this.callMethod(method, params, options),
+      transport: this.transport,
+      retryPolicy: this.#retryPolicy,
+    });
+    return this.#uploads;
+  }
+
+  /** The token for a call (asked for once in interactive mode); none over a pool, whose
+   * tokens the pipeline picks from. Sessions that log in, or hold one token per
+   * community, override it: a token they return wins over the pool. */
   protected async accessTokenFor(_call: ApiCall): Promise<string | undefined> {
-    if (this.accessToken === undefined && this.prompter !== undefined) this.accessToken = await this.prompter.accessToken();
+    if (this.accessToken === undefined && this.prompter !== undefined && !this.#sender.pooled)
+      this.accessToken = await this.prompter.accessToken();
     return this.accessToken;
   }
 
@@ -266,6 +319,13 @@ export class API<T extends TokenScope = 'any', X extends object = {}> extends Se
       maxHandlerRetries: this.#maxHandlerRetries,
       send: (next) => this.#send(next),
     });
+  }
+
+  /** Sends a call once more, without recovery: its form is made afresh (the token
+   * picked again by `accessTokenFor`). For a subclass's `recover` that removed the
+   * cause first (VKIDUserAPI refreshes its token on error 5, then re-sends). */
+  protected resend(call: ApiCall): Promise<ApiReply> {
+    return this.#send(call);
   }
 
   /** Handles a VK error no handler keyed by its code took (the seed's `on_api_error`);
@@ -340,7 +400,7 @@ export class API<T extends TokenScope = 'any', X extends object = {}> extends Se
   /** What printing the session shows (`console.log`, `util.inspect`, `JSON.stringify`):
    * its settings and whether it holds a token, never a secret. Subclasses add theirs. */
   protected printable(): Record<string, unknown> {
-    return { ...this.#settings, authorized: this.#accessToken !== undefined };
+    return { ...this.#settings, authorized: this.#accessToken !== undefined || this.#sender.pooled };
   }
 
   toJSON(): Record<string, unknown> {
@@ -363,6 +423,10 @@ export class API<T extends TokenScope = 'any', X extends object = {}> extends Se
     this.#sender.close();
     await this.transport.close();
   }
+}
+
+function isTokenPool<T extends TokenScope>(options: APIOptions<T> | TokenPoolOptions<T>): options is TokenPoolOptions<T> {
+  return Array.isArray(options.accessToken);
 }
 
 function encodingsOf(method: string): ParamEncodings | undefined {

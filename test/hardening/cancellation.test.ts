@@ -9,7 +9,7 @@ import { getEventListeners } from 'node:events';
 import { PassThrough, Writable } from 'node:stream';
 import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
 import { API, ApiErrorCode, type APIOptions, type ApiErrorRequest } from '../../src/index.js';
-import { FakeApiError, RawReply, startFakeVk, type FakeVk } from '../fakes/vk-server.js';
+import { FakeApiError, RawReply, startFakeVk, type FakeVk } from '../../src/testing/fake-vk.js';
 import { TestClients } from '../support/clients.js';
 import { rejection } from '../support/rejection.js';
 

@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, test } from 'node:test';
 import { API, ParamEncodingError, ValidationError, type APIOptions } from '../../src/index.js';
 import { TestClients } from '../support/clients.js';
-import { startFakeVk, type FakeVk } from '../fakes/vk-server.js';
+import { startFakeVk, type FakeVk } from '../../src/testing/fake-vk.js';
 
 const token = 'vk1.a.HOSTILE_INPUT_TEST_TOKEN';
 const bounded = { timeout: 5_000 };

@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
 import { API, TimeoutError, TransportError, type APIOptions } from '../../src/index.js';
-import { DropConnection, RawReply, startFakeVk, type FakeVk } from '../fakes/vk-server.js';
+import { DropConnection, RawReply, startFakeVk, type FakeVk } from '../../src/testing/fake-vk.js';
 import { TestClients } from '../support/clients.js';
 import { rejection } from '../support/rejection.js';
 

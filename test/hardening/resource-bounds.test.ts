@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
 import { API, ApiError, ApiErrorCode, TransportError, VkError, type APIOptions } from '../../src/index.js';
 import { sharedLimiter } from '../../src/pipeline/rate-limit.js';
-import { FakeApiError, startFakeVk, type FakeVk } from '../fakes/vk-server.js';
+import { FakeApiError, startFakeVk, type FakeVk } from '../../src/testing/fake-vk.js';
 import { TestClients } from '../support/clients.js';
 import { rejection } from '../support/rejection.js';
 

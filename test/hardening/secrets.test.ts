@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { inspect } from 'node:util';
-import { json, FakeApiError, RawReply } from '../fakes/vk-server.js';
+import { json, FakeApiError, RawReply } from '../../src/testing/fake-vk.js';
 import {
   alice,
   bob,

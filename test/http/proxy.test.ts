@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, test } from 'node:test';
 import { API, TransportError, type APIOptions } from '../../src/index.js';
-import { RawReply, startFakeVk, type FakeVk } from '../fakes/vk-server.js';
+import { RawReply, startFakeVk, type FakeVk } from '../../src/testing/fake-vk.js';
 import { startTunnelProxy as startProxy, type TunnelProxy } from '../support/tunnel-proxy.js';
 
 const token = 'vk1.a.PROXY_TEST_TOKEN_abcdefghijklmnopqrstuvwxyz';

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { API, ApiError, ValidationError, type APIOptions } from '../../src/index.js';
-import { FakeApiError, startFakeVk, type FakeVk, type RecordedRequest } from '../fakes/vk-server.js';
+import { FakeApiError, startFakeVk, type FakeVk, type RecordedRequest } from '../../src/testing/fake-vk.js';
 import { TestClients } from '../support/clients.js';
 
 const token = 'vk1.a.PAGINATE_TEST_TOKEN_abcdef';

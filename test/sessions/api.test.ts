@@ -16,7 +16,7 @@ import {
   VkError,
   type APIOptions,
 } from '../../src/index.js';
-import { FakeApiError, RawReply, json, startFakeVk, type FakeVk } from '../fakes/vk-server.js';
+import { FakeApiError, RawReply, json, startFakeVk, type FakeVk } from '../../src/testing/fake-vk.js';
 import { rejection } from '../support/rejection.js';
 
 const token = 'vk1.a.TEST_TOKEN_abcdefghijklmnopqrstuvwxyz';

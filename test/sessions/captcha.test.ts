@@ -10,7 +10,7 @@ import { inspect } from 'node:util';
 import { API, ApiError, VkError, type APIOptions, type CaptchaError } from '../../src/index.js';
 import { Prompter } from '../../src/sessions/interactive.js';
 import { fakeVk, rejection, replySequence, secret, sent, track, useAuthFixtures, type Fixture } from '../support/auth-fixture.js';
-import { FakeApiError, RawReply, json } from '../fakes/vk-server.js';
+import { FakeApiError, RawReply, json } from '../../src/testing/fake-vk.js';
 
 useAuthFixtures();
 

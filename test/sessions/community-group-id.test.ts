@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { AuthError, CommunityAPI, ValidationError, type CommunityAPIOptions } from '../../src/index.js';
 import { apiCalls, fakeVk, rejection, secret, track, useAuthFixtures, type Fixture } from '../support/auth-fixture.js';
-import { FakeApiError } from '../fakes/vk-server.js';
+import { FakeApiError } from '../../src/testing/fake-vk.js';
 
 useAuthFixtures();
 

@@ -18,8 +18,8 @@ import {
   wrongPassword,
   type Fixture,
 } from '../support/auth-fixture.js';
-import { json, RawReply } from '../fakes/vk-server.js';
-import type { FakeAccount } from '../fakes/vk-oauth.js';
+import { json, RawReply } from '../../src/testing/fake-vk.js';
+import type { FakeAccount } from '../../src/testing/oauth.js';
 
 useAuthFixtures();
 

@@ -14,7 +14,7 @@ import {
   type CaptchaError,
 } from '../../src/index.js';
 import { fakeVk, rejection, replySequence, secret, sent, track, useAuthFixtures, type Fixture } from '../support/auth-fixture.js';
-import { FakeApiError, json } from '../fakes/vk-server.js';
+import { FakeApiError, json } from '../../src/testing/fake-vk.js';
 
 useAuthFixtures();
 

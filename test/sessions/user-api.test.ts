@@ -17,8 +17,8 @@ import {
   wrongPassword,
   type Fixture,
 } from '../support/auth-fixture.js';
-import { RawReply } from '../fakes/vk-server.js';
-import type { FakeAccount } from '../fakes/vk-oauth.js';
+import { RawReply } from '../../src/testing/fake-vk.js';
+import type { FakeAccount } from '../../src/testing/oauth.js';
 
 useAuthFixtures();
 

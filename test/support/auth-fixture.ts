@@ -11,8 +11,8 @@ import {
   type FakeAccount,
   type FakeOAuth,
   type FakeOAuthConfig,
-} from '../fakes/vk-oauth.js';
-import { startFakeVk, type FakeVk } from '../fakes/vk-server.js';
+} from '../../src/testing/oauth.js';
+import { startFakeVk, type FakeVk } from '../../src/testing/fake-vk.js';
 
 export const alice: FakeAccount = {
   login: '+79990001122',

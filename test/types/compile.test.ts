@@ -17,7 +17,16 @@ function compilerOptions(): ts.CompilerOptions {
 }
 
 /** README sections whose first ```ts block must compile as it stands. */
-const compiledReadmeSections = ['Usage', 'Your own HTTP layer', 'Types that tell the truth'];
+const compiledReadmeSections = [
+  'Usage',
+  'Events',
+  'Uploads',
+  'VK ID',
+  'Several workers on one token, and token pools',
+  'Your own HTTP layer',
+  'Types that tell the truth',
+  'Testing your code',
+];
 
 /** The first ```ts block under `## <heading>`, importing the package from src/ as the fixtures do. */
 function readmeExample(heading: string): string {
@@ -25,7 +34,10 @@ function readmeExample(heading: string): string {
   // The first ts block before the next section's heading.
   const block = new RegExp(`## ${heading}\n(?:(?!\n## )[\\s\\S])*?\`\`\`ts\n([\\s\\S]*?)\`\`\``).exec(readme)?.[1];
   assert.ok(block, `README.md has no \`\`\`ts block under "## ${heading}"`);
-  return `${block.replaceAll("'vk-typed'", "'../../src/index.js'")}\nexport {};\n`;
+  const fromSource = block
+    .replaceAll("'vk-typed'", "'../../src/index.js'")
+    .replace(/'vk-typed\/([a-z]+)'/g, "'../../src/$1/index.js'");
+  return `${fromSource}\nexport {};\n`;
 }
 
 /** Type-checks `files` plus virtual ones (path -> source) and returns the diagnostics. */

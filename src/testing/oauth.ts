@@ -9,7 +9,8 @@
 // so a client reaching the server through a proxy under another name stays on it.
 
 import { randomBytes } from 'node:crypto';
-import { json, RawReply, type FakeVk, type RecordedRequest } from './vk-server.js';
+import type { FakeVk } from './fake-vk.js';
+import { json, RawReply, type RecordedRequest } from './replies.js';
 
 export interface FakeAccount {
   readonly login: string;
@@ -71,9 +72,13 @@ export interface FakeOAuth {
   readonly captchaSids: string[];
 }
 
+/** The app `UserAPI` and `CommunityAPI` log in with by default (VK Admin, implicit flow). */
 export const vkAdmin = 6121396;
+/** The app `DirectUserAPI` logs in with by default (VK for Android, password grant). */
 export const vkForAndroid = { id: 2274003, secret: 'hHbZxrka2uZ6jB1inYsH' };
 
+/** A fake login for `accounts` that knows the default apps: no captcha, the
+ * grant-access page on first authorization, 2FA by code for accounts with `authCode`. */
 export function defaultConfig(accounts: FakeAccount[]): FakeOAuthConfig {
   return {
     accounts,
@@ -115,6 +120,11 @@ interface PendingCheck {
   captchaSid: string | undefined;
 }
 
+/**
+ * Mounts VK's login and OAuth pages on `server`: point a session's `oauthBaseUrl` at
+ * `${server.url}/oauth` and its `mobileBaseUrl` at `${server.url}/m`. `config` may be
+ * changed between logins; `issued` tells which tokens went to whom.
+ */
 export function mountFakeOAuth(server: FakeVk, config: FakeOAuthConfig): FakeOAuth {
   const issued = new Map<string, IssuedToken>();
   const captchaSids: string[] = [];
