@@ -1,6 +1,6 @@
 // The package entry: the session classes, their errors and the types users name.
 
-export { API, type APIOptions, type TokenPoolOptions } from './sessions/api.js';
+export { API, type APIOptions, type SessionOptions, type TokenPoolOptions } from './sessions/api.js';
 export type { RateLimitAcquireOptions, RateLimitGrant, RateLimitStore } from './pipeline/rate-limit-store.js';
 export type { TokenRejection } from './pipeline/token-pool.js';
 export { UserAPI, type UserAPIOptions } from './sessions/user-api.js';
