@@ -14,6 +14,7 @@ import type { TokenRejection } from '../../src/pipeline/token-pool.js';
 import { parseBatchScript } from '../../src/testing/execute.js';
 import { PerTokenRateLimit } from '../../src/testing/faults.js';
 import { json, startFakeVk, type FakeVk } from '../../src/testing/fake-vk.js';
+import { getUser } from '../support/clients.js';
 
 let server: FakeVk;
 let limit: PerTokenRateLimit;
@@ -40,9 +41,6 @@ function pool(tokens: string[], options: Omit<TokenPoolOptions, 'accessToken'> =
   return api;
 }
 
-async function getUser(api: API, id: number): Promise<number | undefined> {
-  return (await api.users.get({ user_ids: [id] }))[0]?.id;
-}
 
 const sentOn = (token: string) => server.requests.filter((request) => request.params['access_token'] === token);
 const ids = (count: number) => Array.from({ length: count }, (_, i) => i);

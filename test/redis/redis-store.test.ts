@@ -20,6 +20,7 @@ import { FaultPlan, PerTokenRateLimit } from '../../src/testing/faults.js';
 import type { WorkerReport } from '../fakes/limiter-worker.js';
 import { freePort, startRedisServer, type RedisServer } from '../fakes/redis-server.js';
 import { json, startFakeVk, type FakeVk } from '../../src/testing/fake-vk.js';
+import { getUser } from '../support/clients.js';
 import { repoRoot } from '../support/paths.js';
 
 let redis: RedisServer;
@@ -70,9 +71,6 @@ function pooled(tokens: string[], options: Omit<TokenPoolOptions, 'accessToken'>
   return api;
 }
 
-async function getUser(api: API, id: number): Promise<number | undefined> {
-  return (await api.users.get({ user_ids: [id] }))[0]?.id;
-}
 
 const accepted = (token: string) => limit.accepted.filter((request) => request.token === token);
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -18,3 +18,8 @@ export class TestClients {
     await Promise.all(this.#clients.splice(0).map((api) => api.close()));
   }
 }
+
+/** The id of the one user `users.get` returns: a call whose reply says which request it was. */
+export async function getUser(api: API, id: number): Promise<number | undefined> {
+  return (await api.users.get({ user_ids: [id] }))[0]?.id;
+}
