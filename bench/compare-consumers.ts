@@ -5,7 +5,9 @@
 //   TypeScript 7, next to an SDK-free baseline: the same calls on an untyped client, so
 //   "added" is the SDK's own cost; runs interleaved; beside the times, the checker's
 //   own counts (`--extendedDiagnostics`: files, identifiers, symbols, types,
-//   instantiations), which the machine's load does not change;
+//   instantiations), which the machine's load does not change; and, with
+//   $BENCH_INSTRUCTIONS, the instructions TypeScript 5.9 executes (bench/lib/instructions.ts),
+//   which hardly change with it either;
 // - completion latency at `api.users.` in the language service of each (TypeScript 7's
 //   through its API), cold and after each edit of the file (bench/lib/completion-latency.ts),
 //   a fresh process per run.
@@ -18,6 +20,7 @@ import { runIfMain } from './lib/main.js';
 import { packedPackages, vkIoVersion } from './lib/packed.js';
 import { expectSuccess, repoRoot, timeNode, tscCli, tsxCli } from './lib/processes.js';
 import { machineLine, type SummaryRow } from './lib/report.js';
+import { countInstructions, hasValgrind, instructionRunsFromEnv } from './lib/instructions.js';
 import { formatMs, formatSpread, runsFromEnv, spreadOf } from './lib/stats.js';
 
 const completionEdits = 20;
@@ -129,6 +132,35 @@ function benchTypecheckTimes(compiler: Compiler, all: readonly Consumer[], runs:
   ];
 }
 
+/**
+ * The same type-checks counted in instructions (TypeScript 5.9, which runs in node;
+ * bench/lib/instructions.ts), when $BENCH_INSTRUCTIONS asks for them: runs interleaved,
+ * the median of each, and what each SDK adds over the baseline.
+ */
+function benchTypecheckInstructions(compiler: Compiler, all: readonly Consumer[], runs: number): SummaryRow[] {
+  const samples = all.map(() => [] as number[]);
+  for (let run = 0; run < runs; run += 1) {
+    all.forEach((consumer, i) => samples[i]!.push(countInstructions([compiler.tsc, '-p', consumer.dir, '--noEmit', '--skipLibCheck'], consumer.dir)));
+  }
+  const medians = samples.map((each) => spreadOf(each).median);
+  const [baseline, ours, vkIo] = medians as [number, number, number];
+  const [addedOurs, addedVkIo] = [ours - baseline, vkIo - baseline];
+  const verdict = addedOurs <= addedVkIo ? 'meets' : 'misses';
+  const figure = (billions: number) => `${billions.toFixed(3)} G`;
+  console.log(`${compiler.label}, tsc --noEmit --skipLibCheck, instructions (valgrind, node --single-threaded, ${runs} runs each):`);
+  all.forEach((consumer, i) => console.log(`  ${consumer.name.padEnd(20)} ${figure(medians[i]!)} (${samples[i]!.map(figure).join(', ')})`));
+  console.log(`  added over the baseline: vk-typed +${figure(addedOurs)}, vk-io +${figure(addedVkIo)} (target: vk-typed's at most vk-io's: ${verdict})\n`);
+  return [
+    { bench: 'consumers', measured: `type-check instructions, ${compiler.label}: vk-io ${vkIoVersion}`, median: figure(vkIo), against: `+${figure(addedVkIo)} over the baseline's ${figure(baseline)}` },
+    {
+      bench: 'consumers',
+      measured: `type-check instructions, ${compiler.label}: vk-typed`,
+      median: figure(ours),
+      against: `+${figure(addedOurs)} over the baseline; target <= vk-io's +${figure(addedVkIo)}: ${verdict}`,
+    },
+  ];
+}
+
 /** Milliseconds with a decimal below 10 ms, where TypeScript 7's completions fall. */
 function formatLatency(ms: number): string {
   return ms < 10 ? `${ms.toFixed(1)} ms` : formatMs(ms);
@@ -189,6 +221,10 @@ export async function benchConsumers(): Promise<SummaryRow[]> {
   const all = consumers();
   const { found, missing } = compilers();
   const rows = found.flatMap((compiler) => benchTypecheckTimes(compiler, all, runsFromEnv(5)));
+  const instructionRuns = instructionRunsFromEnv();
+  if (instructionRuns === 0) console.log('instructions: skipped (BENCH_INSTRUCTIONS=3 counts them with valgrind, about 4 min per run)\n');
+  else if (!hasValgrind()) console.log('MISSING valgrind (apt-get install valgrind): instructions not counted\n');
+  else rows.push(...benchTypecheckInstructions(found[0]!, all, instructionRuns));
   for (const what of missing) {
     console.log(`MISSING ${what}\n`);
     rows.push({ bench: 'consumers', measured: 'type-check, TypeScript 7', median: 'missing', against: what });

@@ -43,8 +43,63 @@ export function flattenObject(
   return undefined;
 }
 
-function declaration(name: string, node: SchemaNode, doc: string, renderer: TypeRenderer, definitions: Record<string, SchemaNode>): string {
-  const flat = flattenObject(node, definitions);
+interface Inheritance {
+  /** The object definitions the interface extends, in allOf order. */
+  bases: string[];
+  /** What it declares itself: the properties no base has, and those it makes required or documents otherwise. */
+  own: FlatObject;
+}
+
+/**
+ * An `allOf` of object definitions (and inline members) as an interface that extends
+ * those definitions and declares only what it adds: every consumer's compiler then
+ * reads `users_user`'s fields once, not again in `users_user_full` and in each of the
+ * definitions built on it. Undefined (the interface lists every property) where
+ * `extends` could not say the same thing: a base that is not an object definition,
+ * or a property whose TypeScript type differs between a base and the rest (an
+ * override `extends` would have to check).
+ */
+export function inheritance(node: SchemaNode, schema: NormalizedSchema, index: TypeIndex): Inheritance | undefined {
+  const { definitions, origins } = schema;
+  const flat = node.allOf && flattenObject(node, definitions);
+  if (!flat) return undefined;
+  const bases = node.allOf!.flatMap((member) => (member.$ref ? [refName(member.$ref)] : []));
+  if (bases.length === 0) return undefined;
+  // Imports recorded while comparing are thrown away: only the declaration's count.
+  const scratch = new TypeRenderer(index, new ImportSet(''), { readonlyArrays: false });
+  const inherited = new Map<string, { type: string; member: string; required: boolean }>();
+  for (const base of bases) {
+    const baseFlat = origins[base]?.kind === 'objects' ? flattenObject(definitions[base]!, definitions) : undefined;
+    if (!baseFlat) return undefined;
+    for (const [property, propertyNode] of Object.entries(baseFlat.properties)) {
+      const required = baseFlat.required.has(property);
+      const type = scratch.render(propertyNode);
+      const earlier = inherited.get(property);
+      if (earlier && earlier.type !== type) return undefined;
+      const member = scratch.members({ [property]: propertyNode }, required ? new Set([property]) : new Set());
+      inherited.set(property, { type, member, required: (earlier?.required ?? false) || required });
+    }
+  }
+  const own: FlatObject = { properties: {}, required: new Set() };
+  for (const [property, propertyNode] of Object.entries(flat.properties)) {
+    const base = inherited.get(property);
+    const required = flat.required.has(property);
+    if (base && base.type !== scratch.render(propertyNode)) return undefined;
+    const member = scratch.members({ [property]: propertyNode }, required ? new Set([property]) : new Set());
+    if (base?.member === member && base.required === required) continue;
+    own.properties[property] = propertyNode;
+    if (required) own.required.add(property);
+  }
+  return { bases, own };
+}
+
+function declaration(name: string, node: SchemaNode, doc: string, renderer: TypeRenderer, schema: NormalizedSchema, index: TypeIndex): string {
+  const inherits = inheritance(node, schema, index);
+  if (inherits) {
+    const bases = inherits.bases.map((base) => renderer.ref(base)).join(', ');
+    return `${doc}export interface ${name} extends ${bases} {\n${renderer.members(inherits.own.properties, inherits.own.required)}}\n`;
+  }
+  const flat = flattenObject(node, schema.definitions);
   if (flat) return `${doc}export interface ${name} {\n${renderer.members(flat.properties, flat.required)}}\n`;
   return `${doc}export type ${name} = ${renderer.render(node)};\n`;
 }
@@ -108,7 +163,7 @@ export function emitDefinitions(schema: NormalizedSchema, index: TypeIndex, head
     body.text.push(
       open.has(definition)
         ? openEnumDeclaration(name, shown, doc, renderer)
-        : declaration(name, shown, doc, renderer, schema.definitions),
+        : declaration(name, shown, doc, renderer, schema, index),
     );
   }
   const modules = new Map<string, string>();

@@ -9,10 +9,12 @@
 // and refuses the `import.meta.url` that the lazy loaders need; tsdown's CommonJS
 // output turns it into the file's own URL (`shims`). Declarations still come from
 // TypeScript's own emitter (with tsconfig.build.json's stripInternal), one set per
-// module system, as @arethetypeswrong/cli expects.
+// module system, as @arethetypeswrong/cli expects; but a module that only re-exports
+// keeps its own text as its declarations (reexport-declarations.ts).
 
 import { build } from 'tsdown';
 import { binSources, packageEntries, readManifest, repoRoot } from './package-entries.js';
+import { writeReexportDeclarations } from './reexport-declarations.js';
 
 const manifest = await readManifest();
 const entry = [...packageEntries(manifest).map((each) => each.source), ...binSources(manifest)];
@@ -40,4 +42,8 @@ await build({
   logLevel: 'warn',
   checks: { pluginTimings: false }, // the declarations take most of the time, as they should
 });
-console.log(`build: ${entry.join(', ')} -> dist/ (ESM and CommonJS) in ${Math.round(performance.now() - started)} ms`);
+const reexporting = writeReexportDeclarations(repoRoot, 'dist', packageEntries(manifest).map((each) => each.source));
+console.log(
+  `build: ${entry.join(', ')} -> dist/ (ESM and CommonJS) in ${Math.round(performance.now() - started)} ms; ` +
+    `declarations of ${reexporting.join(', ')} as written (re-exports only)`,
+);

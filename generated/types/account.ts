@@ -4,7 +4,14 @@
 import type { AudioAudio } from './audio.js';
 import type { BaseBoolInt, BaseCity, BaseCountry, BaseSex } from './base.js';
 import type { GroupsGroup } from './groups.js';
-import type { UsersPersonal, UsersUserConnections, UsersUserFull, UsersUserMin, UsersUserRelation } from './users.js';
+import type {
+  UsersPersonal,
+  UsersUserConnections,
+  UsersUserFull,
+  UsersUserMin,
+  UsersUserRelation,
+  UsersUserSettingsXtr,
+} from './users.js';
 
 export interface AccountAccountCounters {
   /** New app requests number */
@@ -307,48 +314,7 @@ export interface AccountSaveProfileInfoResponse {
   name_request?: AccountNameRequest;
 }
 
-export interface AccountUserSettings {
-  /** Returns if a profile is deleted or blocked */
-  deactivated?: string;
-  /** User first name */
-  first_name?: string;
-  /** Returns if a profile is hidden. */
-  hidden?: number;
-  /** User ID */
-  id: number;
-  /** User last name */
-  last_name?: string;
-  can_access_closed?: boolean;
-  is_closed?: boolean;
-  connections?: UsersUserConnections;
-  /** User's date of birth */
-  bdate?: string;
-  /** Information whether user's birthdate are hidden */
-  bdate_visibility?: number;
-  city?: BaseCity;
-  /** User's hometown */
-  home_town: string;
-  /** User maiden name */
-  maiden_name?: string;
-  name_request?: AccountNameRequest;
-  personal?: UsersPersonal;
-  /** User phone number with some hidden digits */
-  phone?: string;
-  /** User relationship status */
-  relation?: UsersUserRelation;
-  relation_partner?: UsersUserMin;
-  /** Information whether relation status is pending */
-  relation_pending?: BaseBoolInt;
-  relation_requests?: UsersUserMin[];
-  /** Domain name of the user's page */
-  screen_name?: string;
-  /** User sex */
-  sex?: BaseSex;
-  /** User status */
-  status: string;
-  status_audio?: AudioAudio;
-  interests?: AccountUserSettingsInterests;
-  languages?: string[];
+export interface AccountUserSettings extends UsersUserMin, UsersUserSettingsXtr {
   /** URL of square photo of the user with 200 pixels in width */
   photo_200?: string;
   /** flag about service account */

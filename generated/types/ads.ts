@@ -966,24 +966,16 @@ export interface AdsStats {
   views_times?: AdsStatsViewsTimes;
 }
 
-export interface AdsStatsAge {
+export interface AdsStatsAge extends AdsDemographicStatsPeriodItemBase {
   /** Age interval */
   value?: string;
-  /** Clicks rate */
-  clicks_rate?: number;
-  /** Impressions rate */
-  impressions_rate?: number;
 }
 
-export interface AdsStatsCities {
+export interface AdsStatsCities extends AdsDemographicStatsPeriodItemBase {
   /** City name */
   name?: string;
   /** City ID */
   value?: number | string;
-  /** Clicks rate */
-  clicks_rate?: number;
-  /** Impressions rate */
-  impressions_rate?: number;
 }
 
 export interface AdsStatsFormat {
@@ -1051,21 +1043,13 @@ export interface AdsStatsFormat {
   mobile_app_stat?: AdsMobileStatItem[];
 }
 
-export interface AdsStatsSex {
+export interface AdsStatsSex extends AdsDemographicStatsPeriodItemBase {
   value?: AdsStatsSexValue;
-  /** Clicks rate */
-  clicks_rate?: number;
-  /** Impressions rate */
-  impressions_rate?: number;
 }
 
-export interface AdsStatsSexAge {
+export interface AdsStatsSexAge extends AdsDemographicStatsPeriodItemBase {
   /** Sex and age interval */
   value?: string;
-  /** Clicks rate */
-  clicks_rate?: number;
-  /** Impressions rate */
-  impressions_rate?: number;
 }
 
 /**
@@ -1206,122 +1190,11 @@ export interface AdsStoryItemStatsUrlView {
   rhash?: string;
 }
 
-export interface AdsTargSettings {
+export interface AdsTargSettings extends AdsCriteria {
   /** Ad ID */
   id?: string;
   /** Campaign ID */
   campaign_id?: string;
-  /** Age from */
-  age_from?: string;
-  /** Age to */
-  age_to?: string;
-  /** Apps IDs */
-  apps?: string;
-  /** Apps IDs to except */
-  apps_not?: string;
-  /** Days to birthday */
-  birthday?: string;
-  /** Cities IDs */
-  cities?: string;
-  /** Cities IDs to except */
-  cities_not?: string;
-  /** Districts IDs */
-  districts?: string;
-  /** Communities IDs */
-  groups?: string;
-  /** Interests categories IDs */
-  interest_categories?: string;
-  /** Interests */
-  interests?: string;
-  /** Information whether the user has proceeded VK payments before */
-  paying?: string;
-  /** Positions IDs */
-  positions?: string;
-  /** Religions IDs */
-  religions?: string;
-  /** Retargeting groups ids */
-  retargeting_groups?: string;
-  /** Retargeting groups NOT ids */
-  retargeting_groups_not?: string;
-  /** School graduation year from */
-  school_from?: string;
-  /** School graduation year to */
-  school_to?: string;
-  /** Schools IDs */
-  schools?: string;
-  sex?: AdsCriteriaSex;
-  /** Stations IDs */
-  stations?: string;
-  /** Relationship statuses */
-  statuses?: string;
-  /** Streets IDs */
-  streets?: string;
-  /** Travellers */
-  travellers?: string;
-  /** AB test */
-  ab_test?: string;
-  /** University graduation year from */
-  uni_from?: string;
-  /** University graduation year to */
-  uni_to?: string;
-  /** Browsers */
-  user_browsers?: string;
-  /** Devices */
-  user_devices?: string;
-  /** Operating systems */
-  user_os?: string;
-  /** Suggested criteria */
-  suggested_criteria?: string;
-  /** Group not */
-  groups_not?: string;
-  /** Price list audience type */
-  price_list_audience_type?: string;
-  /** Count */
-  count?: string;
-  /** Group active formula */
-  groups_active_formula?: string;
-  /** Interest categories formula */
-  interest_categories_formula?: string;
-  /** Groups formula */
-  groups_formula?: string;
-  /** Groups active */
-  groups_active?: string;
-  /** Group types */
-  group_types?: string;
-  /** Key phrases */
-  key_phrases?: string;
-  /** Key phrases days */
-  key_phrases_days?: string;
-  /** Geo near */
-  geo_near?: string;
-  /** Geo point type */
-  geo_point_type?: string;
-  /** Price list id */
-  price_list_id?: string;
-  /** Groups recommended ids */
-  groups_recommended?: string;
-  /** Groups active recommended ids */
-  groups_active_recommended?: string;
-  /** Music artists formula */
-  music_artists_formula?: string;
-  /** Price list retargeting formula */
-  price_list_retargeting_formula?: string;
-  /** Tags */
-  tags?: string;
-  /** Browsers */
-  browsers?: string;
-  /** Mobile os min version */
-  mobile_os_min_version?: string;
-  /** Mobile apps events formula */
-  mobile_apps_events_formula?: string;
-  /** Mobile os max version */
-  mobile_os_max_version?: string;
-  /** operators */
-  operators?: string;
-  /** wifi_only */
-  wifi_only?: string;
-  /** mobile_manufacturers */
-  mobile_manufacturers?: string;
 }
 
 export interface AdsTargStats {

@@ -9,32 +9,7 @@ export interface AppsAddSnippetResponse {
   snippet_id: number;
 }
 
-export interface AppsApp {
-  type: AppsAppType;
-  /** Application ID */
-  id: number;
-  /** Application title */
-  title: string;
-  /** Application author's ID */
-  author_owner_id?: number;
-  /** Is application installed */
-  is_installed?: boolean;
-  /** URL of the app icon with 139 px in width */
-  icon_139?: string;
-  /** URL of the app icon with 150 px in width */
-  icon_150?: string;
-  /** URL of the app icon with 278 px in width */
-  icon_278?: string;
-  /** URL of the app icon with 576 px in width */
-  icon_576?: string;
-  /** Hex color code without hash sign */
-  background_loader_color?: string;
-  /** SVG data */
-  loader_icon?: string;
-  /** URL of the app icon with 75 px in width */
-  icon_75?: string;
-  /** Screen orientation */
-  screen_orientation?: number;
+export interface AppsApp extends AppsAppMin {
   /** Application author's URL */
   author_url?: string;
   /** URL of the app banner with 1120 px in width */

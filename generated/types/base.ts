@@ -162,33 +162,7 @@ export interface BaseLikesInfo {
   repost_disabled?: boolean;
 }
 
-export interface BaseLink {
-  application?: BaseLinkApplication;
-  button?: BaseLinkButton;
-  /** Link caption */
-  caption?: string;
-  /** Link description */
-  description?: string;
-  /** Link ID */
-  id?: string;
-  is_favorite?: boolean;
-  photo?: PhotosPhoto;
-  /** String ID of the page with article preview */
-  preview_page?: string;
-  /** URL of the page with article preview */
-  preview_url?: string;
-  rating?: BaseLinkRating;
-  /** Link title */
-  title?: string;
-  /** Link URL */
-  url: string;
-  target_object?: LinkTargetObject;
-  /** Information whether the current link is external */
-  is_external?: boolean;
-  /** Video from link */
-  video?: VideoVideoFull;
-  /** Where the link leads, e.g. internal */
-  target?: string;
+export interface BaseLink extends BaseLinkNoProduct {
   text?: string;
   product?: BaseLinkProduct;
 }

@@ -28,6 +28,7 @@ import type {
   WallPostSource,
   WallPostType,
   WallViews,
+  WallWallComment,
   WallWallCommentDonut,
   WallWallpostAttachment,
 } from './wall.js';
@@ -133,15 +134,7 @@ export interface CallbackBoardPostRestore {
   likes?: BaseLikesInfo;
 }
 
-export interface CallbackConfirmation {
-  type: CallbackType;
-  group_id: number;
-  /** Unique event id. If it passed twice or more - you should ignore it. */
-  event_id: string;
-  /** API object version */
-  v: string;
-  secret?: string;
-}
+export interface CallbackConfirmation extends CallbackBase {}
 
 export interface CallbackDonutMoneyWithdraw {
   amount: number;
@@ -704,36 +697,7 @@ export interface CallbackMessageTypingState {
 
 export type CallbackMessagesEdit = Record<string, unknown>;
 
-export interface CallbackPhotoComment {
-  /** Comment ID */
-  id: number;
-  /** Author ID */
-  from_id?: number;
-  can_edit?: BaseBoolInt;
-  post_id?: number;
-  owner_id?: number;
-  parents_stack?: number[];
-  photo_id?: number;
-  video_id?: number;
-  /** Date when the comment has been added in Unixtime */
-  date: number;
-  /** Comment text */
-  text?: string;
-  attachments?: WallWallpostAttachment[];
-  donut?: WallWallCommentDonut;
-  likes?: BaseLikesInfo;
-  /** Real position of the comment */
-  real_offset?: number;
-  /** Replied user ID */
-  reply_to_user?: number;
-  /** Replied comment ID */
-  reply_to_comment?: number;
-  thread?: CommentThread;
-  /** Whether post is by author of the post or not */
-  is_from_post_author?: boolean;
-  deleted?: boolean;
-  /** Photo ID */
-  pid?: number;
+export interface CallbackPhotoComment extends WallWallComment {
   photo_owner_id: number;
 }
 
@@ -980,36 +944,7 @@ export interface CallbackUserUnblock {
   by_end_date: number;
 }
 
-export interface CallbackVideoComment {
-  /** Comment ID */
-  id: number;
-  /** Author ID */
-  from_id?: number;
-  can_edit?: BaseBoolInt;
-  post_id?: number;
-  owner_id?: number;
-  parents_stack?: number[];
-  photo_id?: number;
-  video_id?: number;
-  /** Date when the comment has been added in Unixtime */
-  date: number;
-  /** Comment text */
-  text?: string;
-  attachments?: WallWallpostAttachment[];
-  donut?: WallWallCommentDonut;
-  likes?: BaseLikesInfo;
-  /** Real position of the comment */
-  real_offset?: number;
-  /** Replied user ID */
-  reply_to_user?: number;
-  /** Replied comment ID */
-  reply_to_comment?: number;
-  thread?: CommentThread;
-  /** Whether post is by author of the post or not */
-  is_from_post_author?: boolean;
-  deleted?: boolean;
-  /** Photo ID */
-  pid?: number;
+export interface CallbackVideoComment extends WallWallComment {
   video_owner_id?: number;
 }
 

@@ -5,11 +5,7 @@ import type { BaseBoolInt, BaseCountry, BaseObject } from './base.js';
 
 export type DatabaseCitiesFields = string;
 
-export interface DatabaseCity {
-  /** Object ID */
-  id: number;
-  /** Object title */
-  title: string;
+export interface DatabaseCity extends BaseObject {
   /** Area title */
   area?: string;
   /** Region title */

@@ -288,17 +288,7 @@ export interface MarketMarketItemBasic {
   is_favorite?: boolean;
 }
 
-export interface MarketMarketItemBasicWithGroup {
-  /** Item ID */
-  id: number;
-  /** Item owner's ID */
-  owner_id: number;
-  /** Item title */
-  title: string;
-  price: MarketPrice;
-  /** URL of the preview image */
-  thumb_photo?: string;
-  is_favorite?: boolean;
+export interface MarketMarketItemBasicWithGroup extends MarketMarketItemBasic {
   is_group_verified?: boolean;
   group_name?: string;
   group_link?: string;
@@ -306,42 +296,7 @@ export interface MarketMarketItemBasicWithGroup {
   is_adult?: boolean;
 }
 
-export interface MarketMarketItemFull {
-  /** Access key for the market item */
-  access_key?: string;
-  availability: MarketMarketItemAvailability;
-  /** Title for button for url */
-  button_title?: string;
-  category: MarketMarketCategory;
-  category_v2?: MarketMarketCategory;
-  /** Date when the item has been created in Unixtime */
-  date?: number;
-  /** Item description */
-  description: string;
-  external_id?: string;
-  /** Item ID */
-  id: number;
-  is_favorite?: boolean;
-  /** Item owner's ID */
-  owner_id: number;
-  is_owner?: boolean;
-  is_adult?: boolean;
-  price: MarketPrice;
-  /** URL of the preview image */
-  thumb_photo?: string;
-  /** Item title */
-  title: string;
-  /** URL to item */
-  url?: string;
-  variants_grouping_id?: number;
-  is_main_variant?: boolean;
-  sku?: string;
-  /** Inventory balances */
-  stock_amount?: number;
-  /** Attach for post id */
-  post_id?: number;
-  /** Attach for post owner id */
-  post_owner_id?: number;
+export interface MarketMarketItemFull extends MarketMarketItem {
   albums_ids?: number[];
   photos?: PhotosPhoto[];
   /** Information whether current use can comment the item */

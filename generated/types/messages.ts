@@ -537,10 +537,7 @@ export interface MessagesGetConversationById {
   items: MessagesConversation[];
 }
 
-export interface MessagesGetConversationByIdExtended {
-  /** Total number */
-  count: number;
-  items: MessagesConversation[];
+export interface MessagesGetConversationByIdExtended extends MessagesGetConversationById {
   profiles?: UsersUserFull[];
   groups?: GroupsGroupFull[];
 }
@@ -874,44 +871,7 @@ export interface MessagesLongpollParams {
 
 export type MessagesMarkAsImportantDeprecatedResponse = number[];
 
-export interface MessagesMessage {
-  action?: MessagesActionOneOf;
-  /** Only for messages from community. Contains user ID of community admin, who sent this message. */
-  admin_author_id?: number;
-  attachments?: MessagesMessageAttachment[];
-  /** Unique auto-incremented number for all messages with this peer */
-  conversation_message_id: number;
-  /** Date when the message has been sent in Unixtime */
-  date: number;
-  /** Is it an deleted message */
-  deleted?: BaseBoolInt;
-  /** Message author's ID */
-  from_id: number;
-  fwd_messages?: MessagesFwdMessages;
-  geo?: BaseGeo;
-  /** Message ID */
-  id: number;
-  /** this message is cropped for bot */
-  is_cropped?: boolean;
-  keyboard?: MessagesKeyboard;
-  payload?: string;
-  /** Message text */
-  text: string;
-  /** Date when the message has been updated in Unixtime */
-  update_time?: number;
-  /** Is silent message, push without sound */
-  is_silent?: boolean;
-  /** Is message unavailable for some reason, including its id equals 0 */
-  is_unavailable?: boolean;
-  version?: number;
-  /** Information whether the message is outcoming */
-  out: BaseBoolInt;
-  /** Peer ID */
-  peer_id: number;
-  /** ID used for sending messages. It returned only for outgoing messages */
-  random_id?: number;
-  ref?: string;
-  ref_source?: string;
+export interface MessagesMessage extends MessagesBaseMessage {
   /** Is it an important message */
   important?: boolean;
   is_hidden?: boolean;

@@ -15,11 +15,12 @@ import type {
   BaseUserId,
 } from './base.js';
 import type { GroupsGroupFull } from './groups.js';
-import type { MarketMarketCategory, MarketMarketItemAvailability, MarketPrice } from './market.js';
+import type { MarketMarketItem } from './market.js';
 import type { PhotosImage, PhotosPhoto, PhotosPhotoSizes } from './photos.js';
 import type { UsersSubscriptionsItem, UsersUserFull } from './users.js';
 import type { VideoVideoFull, VideoVideoImage } from './video.js';
 import type {
+  WallCarouselBase,
   WallGeo,
   WallPostCopyright,
   WallPostSource,
@@ -27,25 +28,11 @@ import type {
   WallViews,
   WallWallComment,
   WallWallpostAttachment,
-  WallWallpostCommentsDonut,
   WallWallpostDonut,
   WallWallpostFull,
 } from './wall.js';
 
-export interface NewsfeedCommentsBase {
-  /** Information whether current user can comment the post */
-  can_post?: BaseBoolInt;
-  can_open?: BaseBoolInt;
-  can_close?: BaseBoolInt;
-  /** Information whether current user can view the comments */
-  can_view?: BaseBoolInt;
-  /** Comments number */
-  count?: number;
-  /** Information whether groups can comment the post */
-  groups_can_post?: boolean;
-  donut?: WallWallpostCommentsDonut;
-  list?: WallWallComment[];
-}
+export interface NewsfeedCommentsBase extends BaseCommentsInfo {}
 
 export type NewsfeedCommentsFilters = 'post' | 'photo' | 'video' | 'topic' | 'note';
 
@@ -64,51 +51,12 @@ export interface NewsfeedCommentsItemBase {
   post_id?: number;
 }
 
-export interface NewsfeedCommentsItemTypeMarket {
-  /** Access key for the market item */
-  access_key?: string;
-  availability: MarketMarketItemAvailability;
-  /** Title for button for url */
-  button_title?: string;
-  category: MarketMarketCategory;
-  category_v2?: MarketMarketCategory;
-  date?: number;
-  /** Item description */
-  description: string;
-  external_id?: string;
-  /** Item ID */
-  id: number;
-  is_favorite?: boolean;
-  /** Item owner's ID */
-  owner_id: number;
-  is_owner?: boolean;
-  is_adult?: boolean;
-  price: MarketPrice;
-  /** URL of the preview image */
-  thumb_photo?: string;
-  /** Item title */
-  title: string;
-  /** URL to item */
-  url?: string;
-  variants_grouping_id?: number;
-  is_main_variant?: boolean;
-  sku?: string;
-  /** Inventory balances */
-  stock_amount?: number;
-  post_id?: number;
-  /** Attach for post owner id */
-  post_owner_id?: number;
-  type: NewsfeedNewsfeedItemType;
-  source_id?: number;
+export interface NewsfeedCommentsItemTypeMarket extends MarketMarketItem, NewsfeedCommentsItemBase {
   comments?: NewsfeedCommentsBase;
   likes?: BaseLikes;
 }
 
-export interface NewsfeedCommentsItemTypeNotes {
-  type: NewsfeedNewsfeedItemType;
-  source_id?: number;
-  date?: number;
-  post_id?: number;
+export interface NewsfeedCommentsItemTypeNotes extends NewsfeedCommentsItemBase {
   text?: string;
   comments?: NewsfeedCommentsBase;
   likes?: BaseLikes;
@@ -263,11 +211,7 @@ export interface NewsfeedCommentsItemTypePost {
   source_id?: number;
 }
 
-export interface NewsfeedCommentsItemTypeTopic {
-  type: NewsfeedNewsfeedItemType;
-  source_id?: number;
-  date?: number;
-  post_id?: number;
+export interface NewsfeedCommentsItemTypeTopic extends NewsfeedCommentsItemBase {
   text?: string;
   comments?: NewsfeedCommentsBase;
   likes?: BaseLikes;
@@ -435,15 +379,7 @@ export interface NewsfeedIgnoreItemResponse {
  */
 export type NewsfeedIgnoreItemType = 'wall' | 'tag' | 'profilephoto' | 'video' | 'photo' | 'audio';
 
-export interface NewsfeedItemAudio {
-  type: NewsfeedNewsfeedItemType;
-  /** Item source ID */
-  source_id: number;
-  /** Date when item has been added in Unixtime */
-  date: number;
-  /** Preview length control parameter */
-  short_text_rate?: number;
-  feedback?: NewsfeedItemWallpostFeedback;
+export interface NewsfeedItemAudio extends NewsfeedItemBase {
   audio?: NewsfeedItemAudioAudio;
   /** Post ID */
   post_id?: number;
@@ -466,15 +402,7 @@ export interface NewsfeedItemBase {
   feedback?: NewsfeedItemWallpostFeedback;
 }
 
-export interface NewsfeedItemDigest {
-  type: NewsfeedNewsfeedItemType;
-  /** Item source ID */
-  source_id: number;
-  /** Date when item has been added in Unixtime */
-  date: number;
-  /** Preview length control parameter */
-  short_text_rate?: number;
-  feedback?: NewsfeedItemWallpostFeedback;
+export interface NewsfeedItemDigest extends NewsfeedItemBase {
   /** id of feed in digest */
   feed_id?: string;
   items?: NewsfeedItemDigestItem[];
@@ -498,15 +426,7 @@ export interface NewsfeedItemDigestFooter {
   feed_id?: string;
 }
 
-export interface NewsfeedItemDigestFullItem {
-  type: NewsfeedNewsfeedItemType;
-  /** Item source ID */
-  source_id: number;
-  /** Date when item has been added in Unixtime */
-  date: number;
-  /** Preview length control parameter */
-  short_text_rate?: number;
-  feedback?: NewsfeedItemWallpostFeedback;
+export interface NewsfeedItemDigestFullItem extends NewsfeedItemBase {
   inner_type: 'newsfeed_item_digest_full_item';
   text?: string;
   source_name?: string;
@@ -549,15 +469,7 @@ export interface NewsfeedItemDigestItem {
   badge_text?: string;
 }
 
-export interface NewsfeedItemFriend {
-  type: NewsfeedNewsfeedItemType;
-  /** Item source ID */
-  source_id: number;
-  /** Date when item has been added in Unixtime */
-  date: number;
-  /** Preview length control parameter */
-  short_text_rate?: number;
-  feedback?: NewsfeedItemWallpostFeedback;
+export interface NewsfeedItemFriend extends NewsfeedItemBase {
   friends?: NewsfeedItemFriendFriends;
 }
 
@@ -576,17 +488,7 @@ export interface NewsfeedItemHolidayRecommendationsBlockHeader {
   action?: BaseLinkButtonAction;
 }
 
-export interface NewsfeedItemPhoto {
-  /** Index of current carousel element */
-  carousel_offset?: number;
-  type: NewsfeedNewsfeedItemType;
-  /** Item source ID */
-  source_id: number;
-  /** Date when item has been added in Unixtime */
-  date: number;
-  /** Preview length control parameter */
-  short_text_rate?: number;
-  feedback?: NewsfeedItemWallpostFeedback;
+export interface NewsfeedItemPhoto extends WallCarouselBase, NewsfeedItemBase {
   photos?: NewsfeedItemPhotoPhotos;
   /** Post ID */
   post_id?: number;
@@ -598,17 +500,7 @@ export interface NewsfeedItemPhotoPhotos {
   items?: PhotosPhoto[];
 }
 
-export interface NewsfeedItemPhotoTag {
-  /** Index of current carousel element */
-  carousel_offset?: number;
-  type: NewsfeedNewsfeedItemType;
-  /** Item source ID */
-  source_id: number;
-  /** Date when item has been added in Unixtime */
-  date: number;
-  /** Preview length control parameter */
-  short_text_rate?: number;
-  feedback?: NewsfeedItemWallpostFeedback;
+export interface NewsfeedItemPhotoTag extends WallCarouselBase, NewsfeedItemBase {
   photo_tags?: NewsfeedItemPhotoTagPhotoTags;
   /** Post ID */
   post_id?: number;
@@ -620,15 +512,7 @@ export interface NewsfeedItemPhotoTagPhotoTags {
   items?: PhotosPhoto[];
 }
 
-export interface NewsfeedItemPromoButton {
-  type: NewsfeedNewsfeedItemType;
-  /** Item source ID */
-  source_id: number;
-  /** Date when item has been added in Unixtime */
-  date: number;
-  /** Preview length control parameter */
-  short_text_rate?: number;
-  feedback?: NewsfeedItemWallpostFeedback;
+export interface NewsfeedItemPromoButton extends NewsfeedItemBase {
   text?: string;
   title?: string;
   action?: NewsfeedItemPromoButtonAction;
@@ -647,15 +531,7 @@ export interface NewsfeedItemPromoButtonImage {
   url?: string;
 }
 
-export interface NewsfeedItemTopic {
-  type: NewsfeedNewsfeedItemType;
-  /** Item source ID */
-  source_id: number;
-  /** Date when item has been added in Unixtime */
-  date: number;
-  /** Preview length control parameter */
-  short_text_rate?: number;
-  feedback?: NewsfeedItemWallpostFeedback;
+export interface NewsfeedItemTopic extends NewsfeedItemBase {
   comments?: BaseCommentsInfo;
   likes?: BaseLikesInfo;
   /** Topic post ID */
@@ -664,17 +540,7 @@ export interface NewsfeedItemTopic {
   text: string;
 }
 
-export interface NewsfeedItemVideo {
-  /** Index of current carousel element */
-  carousel_offset?: number;
-  type: NewsfeedNewsfeedItemType;
-  /** Item source ID */
-  source_id: number;
-  /** Date when item has been added in Unixtime */
-  date: number;
-  /** Preview length control parameter */
-  short_text_rate?: number;
-  feedback?: NewsfeedItemWallpostFeedback;
+export interface NewsfeedItemVideo extends WallCarouselBase, NewsfeedItemBase {
   video?: NewsfeedItemVideoVideo;
   /** Post ID */
   post_id?: number;
@@ -810,11 +676,7 @@ export interface NewsfeedList {
   title: string;
 }
 
-export interface NewsfeedListFull {
-  /** List ID */
-  id: number;
-  /** List title */
-  title: string;
+export interface NewsfeedListFull extends NewsfeedList {
   /** Information whether reposts hiding is enabled */
   no_reposts?: BaseBoolInt;
   source_ids?: number[];

@@ -160,39 +160,7 @@ export interface PollsPoll {
 /** Information whether the field is anonymous */
 export type PollsPollAnonymous = boolean;
 
-export interface PollsPollExtended {
-  anonymous?: PollsPollAnonymous;
-  friends?: PollsFriend[];
-  /** Information whether the poll with multiple choices */
-  multiple: boolean;
-  /** Current user's answer ID */
-  answer_id?: number;
-  end_date: number;
-  /** Current user's answer IDs */
-  answer_ids?: number[];
-  closed: boolean;
-  is_board: boolean;
-  can_edit: boolean;
-  can_vote: boolean;
-  can_report: boolean;
-  can_share: boolean;
-  embed_hash?: string;
-  photo?: PollsBackground;
-  answers: PollsAnswer[];
-  /** Date when poll has been created in Unixtime */
-  created: number;
-  /** Poll ID */
-  id: number;
-  /** Poll owner's ID */
-  owner_id: number;
-  /** Poll author's ID */
-  author_id?: number;
-  /** Poll question */
-  question: string;
-  background?: PollsBackground;
-  /** Votes number */
-  votes: number;
-  disable_unvote: boolean;
+export interface PollsPollExtended extends PollsPoll {
   profiles?: UsersUserFull[];
 }
 

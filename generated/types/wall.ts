@@ -574,49 +574,7 @@ export interface WallWallpostDonutPlaceholder {
   text: string;
 }
 
-export interface WallWallpostFull {
-  /** Index of current carousel element */
-  carousel_offset?: number;
-  inner_type?: 'wall_wallpost';
-  /** Access key to private object */
-  access_key?: string;
-  is_deleted?: boolean;
-  deleted_reason?: string;
-  deleted_details?: string;
-  donut_miniapp_url?: string;
-  attachments?: WallWallpostAttachment[];
-  /** Information about the source of the post */
-  copyright?: WallPostCopyright;
-  /** Date of publishing in Unixtime */
-  date?: number;
-  /** Date of editing in Unixtime */
-  edited?: number;
-  /** Post author ID */
-  from_id?: number;
-  geo?: WallGeo;
-  /** Post ID */
-  id?: number;
-  /** Is post archived, only for post owners */
-  is_archived?: boolean;
-  /** Information whether the post in favorites list */
-  is_favorite?: boolean;
-  /** Count of likes */
-  likes?: BaseLikesInfo;
-  /** Wall owner's ID */
-  owner_id?: number;
-  /** If post type 'reply', contains original post ID */
-  post_id?: number;
-  /** If post type 'reply', contains original parent IDs stack */
-  parents_stack?: number[];
-  post_source?: WallPostSource;
-  post_type?: WallPostType;
-  reposts?: BaseRepostsInfo;
-  /** Post signer ID */
-  signer_id?: number;
-  /** Post text */
-  text?: string;
-  /** Count of views */
-  views?: WallViews;
+export interface WallWallpostFull extends WallCarouselBase, WallWallpost {
   copy_history?: WallWallpostFull[];
   /** Information whether current user can edit the post */
   can_edit?: BaseBoolInt;

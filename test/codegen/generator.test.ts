@@ -32,6 +32,19 @@ const miniSchema = () =>
             { properties: { name: { type: 'integer', required: true }, node: ref('things', 'things_node') } },
           ],
         },
+        things_full: {
+          type: 'object',
+          allOf: [
+            ref('things', 'things_base'),
+            {
+              properties: {
+                kind: { type: 'string', enum: ['a', 'b'], required: true },
+                name: { type: 'string', description: 'The full name' },
+                photo: { type: 'string' },
+              },
+            },
+          ],
+        },
         things_node: {
           type: 'object',
           properties: {
@@ -162,6 +175,13 @@ async function main() {
   const wrongChild: T.ThingsChild = { id: 1, name: 'x' };
   // @ts-expect-error id stays required from the base member
   const noId: T.ThingsChild = { name: 2 };
+  // allOf over an object definition: an interface extending it, with what the rest adds or makes required
+  const full: T.ThingsFull = { id: 1, kind: 'a', name: 'x', photo: 'p' };
+  const fullAsBase: T.ThingsBase = full;
+  // @ts-expect-error kind is required in the full object
+  const noKind: T.ThingsFull = { id: 1 };
+  // @ts-expect-error id stays required, from the base it extends
+  const fullNoId: T.ThingsFull = { kind: 'a' };
   // recursion
   const node: T.ThingsNode = { children: [{ children: [{ value: 'leaf' }] }], parent: { value: 'root' } };
   // enums with names that are not identifiers
@@ -207,6 +227,11 @@ async function main() {
   const objects = files.get('types/things.ts')!;
   assert.match(objects, /\*\\\/ with a comment closer/, 'a description cannot close its JSDoc early');
   assert.doesNotMatch(objects, /ThingsBase1|ThingsNode1/, 'no numbered duplicates');
+  const fullDeclaration = objects.slice(objects.indexOf('export interface ThingsFull'));
+  assert.match(fullDeclaration, /^export interface ThingsFull extends ThingsBase \{\n\/\*\* The full name \*\/\nname\?: string;\nkind: "a" \| "b";\nphoto\?: string;\n\}/,
+    'declares only what it adds (photo), makes required (kind) or documents otherwise (name); id comes from the base');
+  const childDeclaration = objects.slice(objects.indexOf('export interface ThingsChild'));
+  assert.match(childDeclaration, /^export interface ThingsChild \{/, 'a member that changes a base property\'s type: every property listed, no extends');
   assert.deepEqual(model.methods[1]!.variants.selected.map((v) => v.name), ['Extended']);
 });
 

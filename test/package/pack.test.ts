@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
+import ts from 'typescript';
 import { binCommands, packageEntries, readManifest, type PackageManifest } from '../../scripts/package-entries.js';
 import { startFakeVk, type FakeVk } from '../../src/testing/fake-vk.js';
 import { installOffline, installSize, runtimeClosure } from '../support/offline-install.js';
@@ -186,6 +187,34 @@ describe('in a fresh project', () => {
       }
     });
   }
+
+  test("every entry's declarations export the names its source does, to ESM and to CommonJS", () => {
+    const entries = packageEntries(manifest);
+    const installed = join(consumer, 'node_modules', manifest.name);
+    const exportsOf = (files: readonly string[]) => {
+      const program = ts.createProgram(files, { module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, noEmit: true, types: [] });
+      const checker = program.getTypeChecker();
+      return files.map((file) => {
+        const module = checker.getSymbolAtLocation(program.getSourceFile(file)!)!;
+        return checker
+          .getExportsOfModule(module)
+          .map((symbol) => {
+            const target = symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
+            const kind = (target.declarations ?? []).length === 0 ? 'unresolved' : target.flags & ts.SymbolFlags.Value ? 'value' : 'type';
+            return `${symbol.name}: ${kind}`;
+          })
+          .sort();
+      });
+    };
+    const fromSource = exportsOf(entries.map((entry) => join(repoRoot, entry.source)));
+    for (const flavour of ['import', 'require'] as const) {
+      const built = exportsOf(entries.map((entry) => join(installed, entry[flavour].types)));
+      entries.forEach((entry, index) => {
+        assert.ok(fromSource[index]!.length > 0 && !fromSource[index]!.some((name) => name.endsWith('unresolved')));
+        assert.deepEqual(built[index], fromSource[index], `${entry.subpath} (${flavour}): ${entry[flavour].types}`);
+      });
+    }
+  });
 
   const consumerTypes = (importLine: string) => `${importLine}
 
