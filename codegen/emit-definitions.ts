@@ -67,6 +67,8 @@ export function inheritance(node: SchemaNode, schema: NormalizedSchema, index: T
   if (bases.length === 0) return undefined;
   // Imports recorded while comparing are thrown away: only the declaration's count.
   const scratch = new TypeRenderer(index, new ImportSet(''), { readonlyArrays: false });
+  const memberText = (property: string, propertyNode: SchemaNode, required: boolean) =>
+    scratch.members({ [property]: propertyNode }, new Set(required ? [property] : []));
   const inherited = new Map<string, { type: string; member: string; required: boolean }>();
   for (const base of bases) {
     const baseFlat = origins[base]?.kind === 'objects' ? flattenObject(definitions[base]!, definitions) : undefined;
@@ -76,7 +78,7 @@ export function inheritance(node: SchemaNode, schema: NormalizedSchema, index: T
       const type = scratch.render(propertyNode);
       const earlier = inherited.get(property);
       if (earlier && earlier.type !== type) return undefined;
-      const member = scratch.members({ [property]: propertyNode }, required ? new Set([property]) : new Set());
+      const member = memberText(property, propertyNode, required);
       inherited.set(property, { type, member, required: (earlier?.required ?? false) || required });
     }
   }
@@ -85,7 +87,7 @@ export function inheritance(node: SchemaNode, schema: NormalizedSchema, index: T
     const base = inherited.get(property);
     const required = flat.required.has(property);
     if (base && base.type !== scratch.render(propertyNode)) return undefined;
-    const member = scratch.members({ [property]: propertyNode }, required ? new Set([property]) : new Set());
+    const member = memberText(property, propertyNode, required);
     if (base?.member === member && base.required === required) continue;
     own.properties[property] = propertyNode;
     if (required) own.required.add(property);

@@ -2,16 +2,21 @@
 // are its own text. tsdown instead writes every name such a module ends up exporting:
 // for the package root, about 4,000 names imported and exported again, 105 KB that
 // every consumer's compiler parses, binds and resolves before it reaches `API`
-// (about a quarter of what the SDK adds to a consumer's type-check under TypeScript 5.9:
-// bench/compare-consumers.ts). So the build writes those modules' declarations from
+// (about a fifth of the instructions the SDK added to a consumer's type-check under
+// TypeScript 5.9: BENCH_INSTRUCTIONS=3 npx tsx bench/compare-consumers.ts). So the build writes those modules' declarations from
 // their source, relative specifiers pointing at `.cjs` files in the `.d.cts` copy.
 
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { posix } from 'node:path';
 import ts from 'typescript';
 
+interface ReexportModule {
+  text: string;
+  statements: ts.ExportDeclaration[];
+}
+
 /** The `export ... from '...'` statements of a module that holds nothing else, or undefined. */
-function reexportsOf(root: string, source: string): { text: string; statements: ts.ExportDeclaration[] } | undefined {
+function reexportsOf(root: string, source: string): ReexportModule | undefined {
   const text = readFileSync(posix.join(root, source), 'utf8');
   const { statements } = ts.createSourceFile(source, text, ts.ScriptTarget.Latest, true);
   const isReexport = (statement: ts.Statement): statement is ts.ExportDeclaration =>
@@ -42,16 +47,18 @@ function forCommonJs(text: string, statements: readonly ts.ExportDeclaration[]):
  */
 export function writeReexportDeclarations(root: string, outDir: string, sources: readonly string[]): string[] {
   const written: string[] = [];
+  const read = new Map<string, ReexportModule | undefined>();
+  const reexports = (source: string) => (read.has(source) ? read.get(source) : read.set(source, reexportsOf(root, source)).get(source));
   const queue = [...sources];
   for (let source = queue.shift(); source !== undefined; source = queue.shift()) {
-    const module = written.includes(source) ? undefined : reexportsOf(root, source);
+    const module = written.includes(source) ? undefined : reexports(source);
     if (module === undefined) continue;
     for (const statement of module.statements) {
       const specifier = specifierOf(statement);
       if (!specifier.startsWith('.')) continue;
       const target = posix.join(posix.dirname(source), specifier).replace(/\.js$/, '.ts');
       // A star re-export of a module that only re-exports too: that one is written from its source as well.
-      if (statement.exportClause === undefined && reexportsOf(root, target) !== undefined) queue.push(target);
+      if (statement.exportClause === undefined && reexports(target) !== undefined) queue.push(target);
       else if (!existsSync(posix.join(root, outDir, target.replace(/\.ts$/, '.d.ts')))) {
         throw new Error(`${source} re-exports ${specifier}, whose declarations the build did not write`);
       }
