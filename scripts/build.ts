@@ -10,11 +10,15 @@
 // output turns it into the file's own URL (`shims`). Declarations still come from
 // TypeScript's own emitter (with tsconfig.build.json's stripInternal), one set per
 // module system, as @arethetypeswrong/cli expects; but a module that only re-exports
-// keeps its own text as its declarations (reexport-declarations.ts).
+// keeps its own text as its declarations (reexport-declarations.ts), and generated/'s
+// declarations are written into the root's (generated-declarations.ts), and the
+// validation data ships once, as ESM (shared-data-modules.ts).
 
 import { build } from 'tsdown';
 import { binSources, packageEntries, readManifest, repoRoot } from './package-entries.js';
+import { writeGeneratedDeclarations } from './generated-declarations.js';
 import { writeReexportDeclarations } from './reexport-declarations.js';
+import { shareDataModules } from './shared-data-modules.js';
 
 const manifest = await readManifest();
 const entry = [...packageEntries(manifest).map((each) => each.source), ...binSources(manifest)];
@@ -43,7 +47,11 @@ await build({
   checks: { pluginTimings: false }, // the declarations take most of the time, as they should
 });
 const reexporting = writeReexportDeclarations(repoRoot, 'dist', packageEntries(manifest).map((each) => each.source));
+// After the re-exports: it replaces generated/index's declarations with the bundle.
+const joined = writeGeneratedDeclarations(`${repoRoot}/dist`);
+const sharedLoads = shareDataModules(`${repoRoot}/dist`);
 console.log(
   `build: ${entry.join(', ')} -> dist/ (ESM and CommonJS) in ${Math.round(performance.now() - started)} ms; ` +
-    `declarations of ${reexporting.join(', ')} as written (re-exports only)`,
+    `declarations of ${reexporting.join(', ')} as written (re-exports only), of ${joined} generated modules in the root's; ` +
+    `validation data as ESM only (${sharedLoads} CommonJS loads of it)`,
 );

@@ -23,6 +23,11 @@ export type { HttpDispatcher } from './http/dispatcher.js';
 export type { ExecuteResult } from './core/replies.js';
 export type { MethodParams, MethodResponse, SelectResponse } from './core/method-types.js';
 export type { MethodName, PaginatedMethod } from '../generated/methods.js';
+// Named by the declarations of the session classes and of MethodParams, which import them
+// from the root: the build writes generated/'s declarations into the root's
+// (scripts/generated-declarations.ts). SectionsBase is a value: API extends it.
+export type { LooseMethods, MethodVariants, SectionMap } from '../generated/methods.js';
+export { SectionsBase, type TokenScope } from '../generated/sections.js';
 export { ApiErrorCode } from '../generated/errors.js';
 export type * from '../generated/index.js';
 export { VKID, type AuthorizationRequest, type AuthorizationUrlOptions, type ExchangeCodeParams, type VKIDOptions, type VKIDPrompt, type VKIDRefreshParams } from './vkid/vkid.js';
