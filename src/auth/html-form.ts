@@ -1,7 +1,7 @@
 // Reading VK's login pages: the form to submit (where to, and its hidden fields, as a
 // browser would send them) and the captcha on it.
 
-import type { HTMLElement } from 'node-html-parser';
+import type { DefaultTreeAdapterMap } from 'parse5';
 import { AuthError, type AuthStep } from './auth-error.js';
 import { htmlParser } from './lazy-modules.js';
 import { resolveUrl } from './page-params.js';
@@ -18,32 +18,44 @@ export interface PageForm {
   readonly captchaImg: string | undefined;
 }
 
-/** The first form with an input named one of `inputNames` (any form when none are
- * given); `undefined` when the page has none. */
-export function findForm(html: string, inputNames: readonly string[] = []): PageForm | undefined {
-  const root = htmlParser().parse(html);
-  const form = root
-    .querySelectorAll('form')
-    .find(
-      (candidate) =>
-        inputNames.length === 0 || inputNames.some((name) => candidate.querySelector(`input[name="${name}"]`)),
-    );
-  if (!form) return undefined;
-  const hidden = new URLSearchParams();
-  for (const input of form.querySelectorAll('input[type="hidden" i]')) {
-    const name = input.getAttribute('name');
-    if (name) hidden.append(name, input.getAttribute('value') ?? '');
+type Element = DefaultTreeAdapterMap['element'];
+type ParentNode = DefaultTreeAdapterMap['parentNode'];
+
+/** The elements under `node`, in document order; a loop, not recursion, however deep the page nests. */
+function elementsUnder(node: ParentNode): Element[] {
+  const found: Element[] = [];
+  const pending: DefaultTreeAdapterMap['childNode'][] = [...node.childNodes].reverse();
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    if (!('tagName' in next)) continue;
+    found.push(next);
+    for (let index = next.childNodes.length - 1; index >= 0; index--) pending.push(next.childNodes[index]!);
   }
-  return {
-    action: form.getAttribute('action'),
-    hidden,
-    captchaSid: hidden.get('captcha_sid') ?? undefined,
-    captchaImg: captchaImage(root),
-  };
+  return found;
 }
 
-function captchaImage(root: HTMLElement): string | undefined {
-  return root.querySelector('img[src*="captcha.php"]')?.getAttribute('src');
+const attribute = (element: Element, name: string) => element.attrs.find((each) => each.name === name)?.value;
+
+/** The first form with an input named one of `inputNames` (any form when none are
+ * given); `undefined` when the page has none. Parsed as a browser parses it (parse5). */
+export function findForm(html: string, inputNames: readonly string[] = []): PageForm | undefined {
+  const page = elementsUnder(htmlParser().parse(html));
+  const inputsOf = (form: Element) => elementsUnder(form).filter((element) => element.tagName === 'input');
+  const form = page
+    .filter((element) => element.tagName === 'form')
+    .find((candidate) => inputNames.length === 0 || inputsOf(candidate).some((input) => inputNames.includes(attribute(input, 'name') ?? '')));
+  if (!form) return undefined;
+  const hidden = new URLSearchParams();
+  for (const input of inputsOf(form)) {
+    const name = attribute(input, 'name');
+    if (name && attribute(input, 'type')?.toLowerCase() === 'hidden') hidden.append(name, attribute(input, 'value') ?? '');
+  }
+  const captcha = page.find((element) => element.tagName === 'img' && attribute(element, 'src')?.includes('captcha.php'));
+  return {
+    action: attribute(form, 'action'),
+    hidden,
+    captchaSid: hidden.get('captcha_sid') ?? undefined,
+    captchaImg: captcha && attribute(captcha, 'src'),
+  };
 }
 
 /**

@@ -3,12 +3,12 @@
 // never needs it.
 
 import { createRequire } from 'node:module';
-import type * as HtmlParser from 'node-html-parser';
+import type * as HtmlParser from 'parse5';
 
 const require = createRequire(import.meta.url);
 let htmlParserModule: typeof HtmlParser | undefined;
 
 export function htmlParser(): typeof HtmlParser {
-  htmlParserModule ??= require('node-html-parser') as typeof HtmlParser;
+  htmlParserModule ??= require('parse5') as typeof HtmlParser;
   return htmlParserModule;
 }

@@ -114,6 +114,14 @@ describe('forms', () => {
     assert.equal(findForm(page, ['code']), undefined);
   });
 
+  test('parsed as a browser would: unclosed tags, inputs in a table, and a page nested 100,000 deep', () => {
+    const loose = `<form action="/login"><table><tr><td><input type=hidden name=lg_h value=x1><input name=pass></table></form>`;
+    assert.deepEqual([...(findForm(loose, ['pass'])?.hidden ?? [])], [['lg_h', 'x1']]);
+    const depth = 100_000;
+    const deep = `${'<div>'.repeat(depth)}<form action="/deep"><input type="hidden" name="h" value="1"></form>${'</div>'.repeat(depth)}`;
+    assert.equal(findForm(deep)?.action, '/deep');
+  });
+
   test('where a form posts: absolute as is, root-relative onto a base, else against the page', () => {
     const pageUrl = new URL('https://oauth.vk.ru/oauth/authorize?x=1#frag');
     const target = (action: string | undefined, base?: string) =>
