@@ -10,7 +10,7 @@
 // output turns it into the file's own URL (`shims`). Declarations still come from
 // TypeScript's own emitter (with tsconfig.build.json's stripInternal), one set per
 // module system, as @arethetypeswrong/cli expects; but a module that only re-exports
-// keeps its own text as its declarations (reexport-declarations.ts), and generated/'s
+// keeps its own text as its declarations (reexport-declarations.ts), generated/'s
 // declarations are written into the root's (generated-declarations.ts), and the
 // validation data ships once, as ESM (shared-data-modules.ts).
 
@@ -47,7 +47,7 @@ await build({
   checks: { pluginTimings: false }, // the declarations take most of the time, as they should
 });
 const reexporting = writeReexportDeclarations(repoRoot, 'dist', packageEntries(manifest).map((each) => each.source));
-// After the re-exports: it replaces generated/index's declarations with the bundle.
+// After the re-exports: it reads the root's and generated/index's, as written from source.
 const joined = writeGeneratedDeclarations(`${repoRoot}/dist`);
 const sharedLoads = shareDataModules(`${repoRoot}/dist`);
 console.log(
