@@ -168,7 +168,7 @@ function rootFromGenerated(distDir: string, source: ts.SourceFile, modules: Read
  * The root's declarations with generated/'s in them: exported as the root exported
  * them before (a class the root exports as a type only stays one), the rest unexported.
  */
-function rootText(distDir: string, path: string, modules: ReadonlyMap<string, ModuleDeclarations>, extension: Extension): string {
+function rootText(distDir: string, path: string, modules: ReadonlyMap<string, ModuleDeclarations>, extension: Extension): { text: string; names: ReadonlySet<string> } {
   const { text, source } = parse(distDir, path);
   const fromGenerated = rootFromGenerated(distDir, source, modules);
   let kept = '';
@@ -197,7 +197,7 @@ function rootText(distDir: string, path: string, modules: ReadonlyMap<string, Mo
     lines.push(exported ? `${declaration.slice(0, keywordAt)}export ${declaration.slice(keywordAt)}` : declaration);
   }
   if (typeOnly.size > 0) lines.push(`export type { ${[...typeOnly].sort().join(', ')} };`);
-  return `${lines.join('\n')}\n`;
+  return { text: `${lines.join('\n')}\n`, names: fromGenerated.names };
 }
 
 /** Rewrites, in the declaration file at `path`, every import from generated/ to import from the root, which declares it. */
@@ -242,16 +242,15 @@ export function writeGeneratedDeclarations(distDir: string): number {
       declaredIn.set(name, path);
     }
   }
-  const rootTexts = (['.js', '.cjs'] as const).map((extension) => {
+  const roots = (['.js', '.cjs'] as const).map((extension) => {
     const path = rootPath.replace(/\.d\.ts$/, extension === '.js' ? '.d.ts' : '.d.cts');
-    return { path, extension, text: rootText(distDir, path, modules, extension) };
+    return { path, ...rootText(distDir, path, modules, extension) };
   });
-  const { source } = parse(distDir, rootPath);
-  const rootNames = rootFromGenerated(distDir, source, modules).names;
+  const rootNames = roots[0]!.names;
   for (const path of filesUnder(posix.join(distDir, 'src')).filter(isDeclarationFile)) {
     if (`src/${path}`.replace(/\.d\.cts$/, '.d.ts') !== rootPath) importFromRoot(distDir, `src/${path}`, rootNames, path.endsWith('.d.cts') ? '.cjs' : '.js');
   }
-  for (const { path, text } of rootTexts) writeFileSync(posix.join(distDir, path), text);
+  for (const { path, text } of roots) writeFileSync(posix.join(distDir, path), text);
   for (const path of filesUnder(generatedDir).filter(isDeclarationFile)) rmSync(posix.join(generatedDir, path));
   return modules.size;
 }
