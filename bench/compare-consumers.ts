@@ -222,7 +222,7 @@ export async function benchConsumers(): Promise<SummaryRow[]> {
   const { found, missing } = compilers();
   const rows = found.flatMap((compiler) => benchTypecheckTimes(compiler, all, runsFromEnv(5)));
   const instructionRuns = instructionRunsFromEnv();
-  if (instructionRuns === 0) console.log('instructions: skipped (BENCH_INSTRUCTIONS=3 counts them with valgrind, about 4 min per run)\n');
+  if (instructionRuns === 0) console.log('instructions: skipped (BENCH_INSTRUCTIONS=3 counts them with valgrind: about 75 s per type-check, 10 min for 3 runs)\n');
   else if (!hasValgrind()) console.log('MISSING valgrind (apt-get install valgrind): instructions not counted\n');
   else rows.push(...benchTypecheckInstructions(found[0]!, all, instructionRuns));
   for (const what of missing) {

@@ -8,9 +8,10 @@
 // from the root, and the per-module files under dist/generated are not shipped.
 // Measured with bench/compare-consumers.ts and bench/lib/completion-latency.ts (bench/README.md).
 
-import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { posix } from 'node:path';
 import ts from 'typescript';
+import { filesUnder, moduleSpecifierOf as specifierOf } from './declaration-files.js';
 
 const rootPath = 'src/index.d.ts';
 
@@ -35,11 +36,6 @@ type Extension = '.js' | '.cjs';
 
 const isDeclarationFile = (path: string) => /\.d\.c?ts$/.test(path);
 const isGenerated = (path: string) => path.startsWith('generated/');
-
-/** Every file under `dir` (relative to it), in a stable order. */
-function filesUnder(dir: string): string[] {
-  return (readdirSync(dir, { recursive: true, encoding: 'utf8' }) as string[]).map((each) => each.split('\\').join('/')).sort();
-}
 
 function fail(path: string, problem: string): never {
   throw new Error(`generated declarations: ${path}: ${problem}`);
@@ -69,9 +65,6 @@ function plainNames(path: string, elements: ts.NodeArray<ts.ImportSpecifier | ts
     return element.name.text;
   });
 }
-
-const specifierOf = (statement: ts.ImportDeclaration | ts.ExportDeclaration) =>
-  statement.moduleSpecifier !== undefined && ts.isStringLiteral(statement.moduleSpecifier) ? statement.moduleSpecifier.text : undefined;
 
 /** Where a relative specifier in `path` (relative to dist/) points, as a .d.ts path relative to dist/. */
 function targetOf(path: string, specifier: string): string {

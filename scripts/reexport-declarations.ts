@@ -1,5 +1,5 @@
-// The declarations of an entry that only re-exports (src/index.ts, generated/index.ts)
-// are its own text. tsdown instead writes every name such a module ends up exporting:
+// The declarations of an entry that only re-exports (src/index.ts; generated/index.ts,
+// which generated-declarations.ts then reads and takes into the root's) are its own text. tsdown instead writes every name such a module ends up exporting:
 // for the package root, about 4,000 names imported and exported again, 105 KB that
 // every consumer's compiler parses, binds and resolves before it reaches `API`
 // (about a fifth of the instructions the SDK added to a consumer's type-check under
@@ -9,6 +9,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { posix } from 'node:path';
 import ts from 'typescript';
+import { moduleSpecifierOf } from './declaration-files.js';
 
 interface ReexportModule {
   text: string;
@@ -24,7 +25,6 @@ function reexportsOf(root: string, source: string): ReexportModule | undefined {
   return statements.length > 0 && statements.every(isReexport) ? { text, statements: [...statements] } : undefined;
 }
 
-const specifierOf = (statement: ts.ExportDeclaration) => (statement.moduleSpecifier as ts.StringLiteral).text;
 
 /** `text` with every relative `.js` specifier of `statements` ending in `.cjs` instead. */
 function forCommonJs(text: string, statements: readonly ts.ExportDeclaration[]): string {
@@ -32,7 +32,7 @@ function forCommonJs(text: string, statements: readonly ts.ExportDeclaration[]):
   // From the end, so that earlier positions stay valid.
   for (const statement of [...statements].reverse()) {
     const literal = statement.moduleSpecifier!;
-    const specifier = specifierOf(statement);
+    const specifier = moduleSpecifierOf(statement)!; // reexportsOf keeps only `export ... from '...'`
     if (!specifier.startsWith('.') || !specifier.endsWith('.js')) continue;
     out = `${out.slice(0, literal.getStart())}'${specifier.slice(0, -'.js'.length)}.cjs'${out.slice(literal.getEnd())}`;
   }
@@ -54,7 +54,7 @@ export function writeReexportDeclarations(root: string, outDir: string, sources:
     const module = written.includes(source) ? undefined : reexports(source);
     if (module === undefined) continue;
     for (const statement of module.statements) {
-      const specifier = specifierOf(statement);
+      const specifier = moduleSpecifierOf(statement)!; // reexportsOf keeps only `export ... from '...'`
       if (!specifier.startsWith('.')) continue;
       const target = posix.join(posix.dirname(source), specifier).replace(/\.js$/, '.ts');
       // A star re-export of a module that only re-exports too: that one is written from its source as well.

@@ -3,15 +3,13 @@
 // version, so the CommonJS build imports the ESM copy instead of shipping a .cjs copy
 // of its own: the data is plain objects, so one copy serves both module systems.
 
-import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { posix } from 'node:path';
+import { filesUnder } from './declaration-files.js';
 
 const dataDir = 'generated/validation';
 // How tsdown's CommonJS output loads a module that the source imports with `import()`.
 const lazyRequire = /Promise\.resolve\(\)\.then\(\(\) => require\("((?:\.\.?\/)+generated\/validation\/[\w-]+)\.cjs"\)\)/g;
-
-const filesUnder = (dir: string, extension: string) =>
-  (readdirSync(dir, { recursive: true, encoding: 'utf8' }) as string[]).filter((each) => each.endsWith(extension)).sort();
 
 /**
  * Points the CommonJS files under `distDir` at the ESM copies of the data modules and

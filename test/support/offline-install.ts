@@ -7,7 +7,7 @@
 // Also measures an install.
 
 import { execFile, execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { repoRoot } from './paths.js';
@@ -84,35 +84,4 @@ export async function installOffline(dir: string, { dependencies, packages }: Of
     env: { ...process.env, npm_config_update_notifier: 'false' },
     maxBuffer: 16 * 1024 * 1024,
   });
-}
-
-export interface InstallSize {
-  /** Bytes of every file under node_modules (npm's own .package-lock.json aside). */
-  bytes: number;
-  /** Disk use of the same files and their folders, in allocated blocks as `du` counts them. */
-  diskBytes: number;
-  /** Packages installed, nested ones included. */
-  packages: number;
-}
-
-/** What an install under `dir` weighs on disk, file by file. */
-export function installSize(dir: string): InstallSize {
-  const size = { bytes: 0, diskBytes: 0, packages: 0 };
-  const filesOf = (folder: string, isNodeModules: boolean) => {
-    size.diskBytes += statSync(folder).blocks * 512;
-    for (const entry of readdirSync(folder, { withFileTypes: true })) {
-      const path = join(folder, entry.name);
-      if (entry.isFile() && entry.name !== '.package-lock.json') {
-        const stats = statSync(path);
-        size.bytes += stats.size;
-        size.diskBytes += stats.blocks * 512;
-      }
-      if (!entry.isDirectory() || entry.name === '.bin') continue;
-      const isPackage = isNodeModules && !entry.name.startsWith('@');
-      if (isPackage) size.packages += 1;
-      filesOf(path, entry.name === 'node_modules' || (isNodeModules && entry.name.startsWith('@')));
-    }
-  };
-  filesOf(join(dir, 'node_modules'), true);
-  return size;
 }
